@@ -1,0 +1,148 @@
+"""Repair PDF-extraction noise while keeping the way back to source offsets.
+
+Repairs, each a deletion or a one-for-one substitution recorded in the map:
+lines broken mid-sentence are re-joined (blank lines between them dropped);
+spaces inside a line are dropped unless both neighbours are Latin letters or
+digits ("增长 11.4%" -> "增长11.4%", "PP 棉" -> "PP棉", "Hello World" kept);
+leading/trailing and full-width spaces; markdown emphasis (**) and stray HTML
+tags; page furniture lines ("- 3 -"); the distribution footer (主送/抄送 ...).
+Full-width digits/letters/％ become ASCII and Traditional characters become
+Simplified one-for-one, so rules see one script. No Unicode normalisation
+form is applied to the whole text: NFKC would change lengths and punctuation.
+Paragraphs are joined by "\n" in the cleaned text.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from .offsets import Builder, CleanText
+from .resources import load_toml
+
+_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_SPACE = set(" \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff")
+
+
+@cache
+def _rules() -> dict:
+    rules = load_toml("rules/clean.toml")
+    return {
+        "footer": regex.compile(rules["footer"]["pattern"]),
+        "furniture": regex.compile(rules["furniture"]["pattern"]),
+        "markup": regex.compile(rules["markup"]["pattern"]),
+        "heading": regex.compile(rules["heading"]["pattern"]),
+        "para_end": regex.compile(rules["para_end"]["pattern"]),
+        "header_end": regex.compile(rules["header_end"]["pattern"]),
+        "header_max_lines": int(rules["header_end"]["max_lines"]),
+        "sentence_end": regex.compile(r"[。！？；!?;]"),
+    }
+
+
+def _lines(source: str) -> list[tuple[int, int]]:
+    """(start, end) of each line's content, end excluding the line terminator."""
+    out = []
+    for m in _LINE.finditer(source):
+        if m.start() == len(source):
+            break
+        s = m.group()
+        content = s.rstrip("\r\n")
+        out.append((m.start(), m.start() + len(content)))
+    return out
+
+
+def _fold(ch: str) -> str:
+    o = ord(ch)
+    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A or ch == "％":
+        return chr(o - 0xFEE0)
+    return ch
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _line_chars(source: str, start: int, end: int, markup) -> list[tuple[str, int]]:
+    """Kept (char, source_pos) of one line: markup removed, spaces squeezed."""
+    drop = set()
+    for m in markup.finditer(source, start, end):
+        drop.update(range(m.start(), m.end()))
+    kept = [(source[i], i) for i in range(start, end) if i not in drop]
+    out: list[tuple[str, int]] = []
+    i = 0
+    while i < len(kept):
+        ch, pos = kept[i]
+        if ch in _SPACE:
+            j = i
+            while j < len(kept) and kept[j][0] in _SPACE:
+                j += 1
+            if out and j < len(kept) and _is_latin(out[-1][0]) and _is_latin(kept[j][0]):
+                out.append((" ", pos))
+            i = j
+            continue
+        out.append((_fold(ch), pos))
+        i += 1
+    return out
+
+
+def clean(source: str) -> tuple[CleanText, int]:
+    """Cleaned text and the number of header paragraphs at its start.
+
+    Header lines (bulletin name, issue, dates, speaker, title) are kept one per
+    paragraph for the metadata rules; the body is re-joined into paragraphs.
+    """
+    r = _rules()
+    lines = []
+    for s, e in _lines(source):
+        text = source[s:e]
+        if not text.strip(" \t\u3000\u00a0\ufeff"):
+            continue
+        if r["footer"].match(text.lstrip(" \t\u3000\u00a0\ufeff")) and lines:
+            break
+        if r["furniture"].fullmatch(text.strip(" \t\u3000\u00a0\ufeff")):
+            continue
+        chars = _line_chars(source, s, e, r["markup"])
+        if chars:
+            lines.append((chars, e))
+    header_n = 0
+    for i, (chars, _) in enumerate(lines[: r["header_max_lines"]]):
+        if r["header_end"].fullmatch("".join(c for c, _ in chars)):
+            header_n = i + 1
+            break
+    b = Builder()
+    for i, (chars, end) in enumerate(lines):
+        for ch, pos in chars:
+            b.add(ch, pos)
+        if i + 1 == len(lines):
+            break
+        line = "".join(c for c, _ in chars)
+        nxt = "".join(c for c, _ in lines[i + 1][0])
+        if (i < header_n or r["para_end"].search(line) or r["heading"].match(nxt)
+                or (r["heading"].match(line) and not r["sentence_end"].search(line))):
+            b.add("\n", end)
+    ct = b.build(len(source))
+    return _simplify(ct), header_n
+
+
+def _simplify(ct: CleanText) -> CleanText:
+    """Traditional -> Simplified, one character for one, offsets unchanged."""
+    sample = ct.text[:20000]
+    if sum(sample.count(ch) for ch in _TRADITIONAL_MARKERS) < 5:
+        return ct
+    return CleanText(ct.text.translate(_trad_table()), ct.src)
+
+
+# Frequent characters that exist only in Traditional script: cheap detection,
+# so Simplified text (which also uses e.g. 著, 乾) is never converted.
+_TRADITIONAL_MARKERS = "們個這國經發產業會區縣為與實點進來對開動務導們過還將"
+
+
+@cache
+def _trad_table() -> dict[int, str]:
+    import zhconv
+
+    table = {}
+    for trad, simp in zhconv.zhconv.getdict("zh-hans").items():
+        if len(trad) == 1 and len(simp) == 1 and trad != simp:
+            table[ord(trad)] = simp
+    return table

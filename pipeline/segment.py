@@ -1,0 +1,91 @@
+"""Sentences and the section path of each sentence.
+
+Sentences end at 。！？；(and ASCII !?;) outside quotes, and at paragraph ends;
+a closing quote or bracket right after the terminal stays with the sentence.
+Section levels are not fixed by marker type: the first marker type seen opens
+a level, a type already on the stack closes everything below it, so 一、/（一）
+/一是 and 第一， nest in whatever order a speech uses them. Inline 一是/一要
+markers only hold until the end of their paragraph.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from .resources import load_toml
+
+_OPEN = "“‘「『《（("
+_CLOSE = "”’」』》）)"
+_END = "。！？；!?;"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # cleaned-text offsets
+    end: int
+    section: str
+
+
+@cache
+def _markers() -> list[tuple[str, regex.Pattern]]:
+    rules = load_toml("rules/sections.toml")
+    return [(name, regex.compile(r["pattern"])) for name, r in rules.items()]
+
+
+def heading_marker(sentence: str) -> tuple[str, str] | None:
+    """(marker type, label) when a sentence opens with a heading marker."""
+    for name, pat in _markers():
+        if m := pat.match(sentence):
+            return name, m["label"]
+    return None
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside one paragraph text[start:end]."""
+    out = []
+    depth = 0
+    s = start
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in "“「『《":
+            depth += 1
+        elif ch in "”」』》" and depth:
+            depth -= 1
+        elif ch in _END and depth == 0:
+            j = i + 1
+            while j < end and text[j] in _CLOSE:
+                j += 1
+            out.append((s, j))
+            s = i = j
+            continue
+        i += 1
+    if s < end and text[s:end].strip():
+        out.append((s, end))
+    return out
+
+
+def segment(text: str, body_start: int) -> list[Span]:
+    """Sentences of the body (text[body_start:]) with their section paths."""
+    stack: list[tuple[str, str, bool]] = []  # (marker type, label, opened inline)
+    spans = []
+    pos = body_start
+    for para in text[body_start:].split("\n"):
+        p_start, p_end = pos, pos + len(para)
+        pos = p_end + 1
+        first = True
+        for s, e in split_sentences(text, p_start, p_end):
+            mk = heading_marker(text[s:e])
+            if first and (mk is None or mk[0] != "item"):
+                stack = [x for x in stack if not x[2]]
+            if mk:
+                kind, label = mk
+                types = [x[0] for x in stack]
+                if kind in types:
+                    stack = stack[: types.index(kind)]
+                stack.append((kind, label, not first))
+            spans.append(Span(s, e, "/".join(x[1] for x in stack)))
+            first = False
+    return spans
