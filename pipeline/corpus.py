@@ -58,7 +58,8 @@ def read_inputs(corpus: Path, files: list[Path]) -> tuple[list[SourceDoc], list[
 
 def link_corpus(results: list[DocResult], errors: list[ErrorRow]) -> dict[str, list]:
     """Corpus stages: entities across documents, figure series, targets vs actuals."""
-    from .link import figure_history, link_entities, targets_vs_actuals
+    from .entity_link import link_entities
+    from .link import figure_history, targets_vs_actuals
 
     results = sorted(results, key=lambda r: r.document.doc_id)
     mentions, entities = link_entities(results)

@@ -1,4 +1,4 @@
-"""Corpus stages: canonical entities, figure series across speeches, targets vs actuals.
+"""Corpus stages: figure series across speeches, and targets vs actuals.
 
 Figures are blocked on cheap keys (scope, period, kind, unit family), then
 compared on their indicators (lexicon canonical form, then a similarity
@@ -11,54 +11,14 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from .model import EntityRow, FigureRow, HistoryRow, MentionRow, TargetActualRow
+from .model import FigureRow, HistoryRow, TargetActualRow
 from .normalise.indicators import indicator_key, similar
+from .normalise.periods import period_bounds
 from .normalise.units import unit_family
 
 
 def _hid(prefix: str, *parts) -> str:
     return prefix + hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:10]
-
-
-# ---------------------------------------------------------------- entities
-def link_entities(results) -> tuple[list[MentionRow], list[EntityRow]]:
-    """Merge mention names into entities: equal names, or a name that extends another (安贝斯玩具 -> 安贝斯)."""
-    mentions = [m for r in results for m in r.mentions]
-    dates = {r.document.doc_id: r.document.speech_date for r in results}
-    names: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m in mentions:
-        names[(m.type, m.name or m.mention)].add(m.mention)
-    canon: dict[tuple[str, str], str] = {}
-    by_type: dict[str, list[str]] = defaultdict(list)
-    for typ, name in sorted(names):
-        by_type[typ].append(name)
-    for typ, lst in by_type.items():
-        lst.sort(key=lambda s: (len(s), s))
-        for name in lst:
-            root = next((c for c in lst if len(c) < len(name) and len(c) >= 2 and name.startswith(c)
-                         and canon.get((typ, c)) == c), name)
-            canon[(typ, name)] = root
-    ents: dict[str, dict] = {}
-    out_mentions = []
-    for m in mentions:
-        name = canon[(m.type, m.name or m.mention)]
-        eid = _hid("E", m.type, name)
-        e = ents.setdefault(eid, {"type": m.type, "name": name, "aliases": set(), "docs": set()})
-        e["aliases"].update({m.mention.replace(" ", "").replace("\n", ""), m.name or ""} - {"", name})
-        e["docs"].add(m.doc_id)
-        out_mentions.append(MentionRow(m.mention_id, m.doc_id, m.start, m.end, m.mention, m.type, eid, m.method,
-                                       m.name))
-    enterprise_names = sorted(((e["name"], eid) for eid, e in ents.items() if e["type"] == "enterprise"),
-                              key=lambda x: -len(x[0]))
-    rows = []
-    for eid, e in sorted(ents.items()):
-        owner = None
-        if e["type"] == "project":
-            owner = next((oid for n, oid in enterprise_names if len(n) >= 2 and e["name"].startswith(n)), None)
-        seen = sorted(d for d in (dates.get(x) for x in e["docs"]) if d)
-        rows.append(EntityRow(eid, e["type"], e["name"], sorted(e["aliases"]), owner, len(e["docs"]),
-                              seen[0] if seen else None, seen[-1] if seen else None))
-    return out_mentions, rows
 
 
 # ---------------------------------------------------------------- figure series
@@ -127,28 +87,6 @@ def figure_history(figures: list[FigureRow], docs: dict) -> list[HistoryRow]:
 
 
 # ---------------------------------------------------------------- targets vs actuals
-def period_bounds(p: str | None) -> tuple[date, date] | None:
-    """Inclusive date bounds of a GUIDE period string."""
-    import calendar
-
-    if not p:
-        return None
-
-    def one(s: str, end: bool) -> date:
-        parts = [int(x) for x in s.split("-")]
-        if len(parts) == 1:
-            return date(parts[0], 12, 31) if end else date(parts[0], 1, 1)
-        if len(parts) == 2:
-            return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1] if end else 1)
-        return date(*parts)
-
-    try:
-        a, _, b = p.partition("/")
-        return one(a, False), one(b or a, True)
-    except (ValueError, TypeError):
-        return None
-
-
 def _satisfies(actual: Decimal, target: FigureRow) -> bool:
     q, v = target.qualifier, target.value
     if q == "range" and target.value_max is not None:

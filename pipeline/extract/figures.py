@@ -18,11 +18,12 @@ import regex
 from ..model import FigureRow
 from ..normalise import numbers
 from ..normalise.indicators import build_indicator
+from ..normalise.periods import period_bounds
 from ..normalise.places import scope_in
 from ..normalise.timex import find_timexes
 from ..resources import load_toml, load_tsv
 
-_PREFIX_Q = regex.compile(r"^(?:大约|接近|约|近|超过|多于|突破|不足|不低于|不超过|至少|低于|高于|过)")
+_PREFIX_Q = regex.compile(r"(?:大约|接近|约|近|超过|多于|突破|不足|不低于|不超过|至少|低于|高于|过)")
 _QUOTE = regex.compile(r"[“「‘\"]([^”」’\"]{1,12})[”」’\"]")
 _CLAUSE_END = "，。；：！？"
 
@@ -32,6 +33,12 @@ def _rules() -> dict:
     raw = load_toml("rules/figures.toml")
     out = {k: regex.compile(v["pattern"]) for k, v in raw.items() if "pattern" in v}
     out["commitment"] = raw["commitment"]["words"]
+    out["target_window"] = int(raw["target"]["window"])
+    d = raw["duration_excluded"]
+    out["duration_units"] = set(d["units"])
+    out["duration_before"] = regex.compile(d["before"])
+    out["duration_after"] = regex.compile(d["after"])
+    out["one_units"] = set(raw["one"]["units"])
     return out
 
 
@@ -68,7 +75,7 @@ def _unit_from_context(q: numbers.Quantity, mention: str, after: str) -> str:
     for noun, unit in _counted():
         if after.startswith(noun):
             return unit
-    if regex.search(r"[亿万千百]", mention) and regex.search(r"[0-9一二三四五六七八九十两]", mention):
+    if regex.search(r"[亿万]", mention):
         return "元"  # 千万以上, 突破30亿: money is implied
     return ""
 
@@ -77,17 +84,42 @@ def _in_short_quote(text: str, s: int, e: int) -> bool:
     return any(m.start() < s and e < m.end() for m in _QUOTE.finditer(text))
 
 
-def _kind(before: str, after: str, unit: str, r: dict) -> tuple[str, regex.Match | None]:
+def _window(before: str, n: int) -> str:
+    """The last n clauses of the sentence before the number: the reach of a modal verb."""
+    k = len(before)
+    for _ in range(n):
+        k = max(before.rfind(c, 0, k) for c in "，；：")
+        if k < 0:
+            return before
+    return before[k + 1:]
+
+
+def _kind(before: str, clause: str, after: str, unit: str, period: str | None, speech, r: dict):
+    """actual / target / comparison / rank / forecast, and the comparison match if any."""
     if unit == "位":
         return "rank", None
-    cmp = r["comparison"].search(before)
-    if cmp and (unit in ("百分点", "个百分点") or cmp.group("ref") or cmp.group("ref2")):
+    cmp = r["comparison"].search(clause)
+    if cmp and (unit == "百分点" or cmp.group("ref") or cmp.group("ref2")):
         return "comparison", cmp
-    if unit in ("百分点",):
+    if unit == "百分点":
         return "comparison", None
-    if r["forecast"].search(before):
+    window = _window(before, r["target_window"])
+    if r["forecast"].search(window):
         return "forecast", None
-    if r["target"].search(before) and not r["actual_after"].match(after):
+    past = max((m.end() for m in r["past"].finditer(window)), default=-1)
+    modal = max((m.end() for m in r["target"].finditer(window)), default=-1)
+    if r["actual_after"].match(after):
+        return "actual", None
+    if modal > past:
+        return "target", None
+    if past >= 0:
+        return "actual", None
+    bounds = period_bounds(period)
+    if bounds and speech and bounds[1] <= speech:
+        return "actual", None
+    if r["task"].search(clause):
+        return "target", None
+    if bounds and speech and period == str(speech.year):
         return "target", None
     return "actual", None
 
@@ -153,27 +185,27 @@ def extract_figures(sentences, spans, ct, meta, source: str, doc_id: str) -> lis
                 continue
             if q.unit in ("年", "月", "日", "号", "月份", "季度") and q.value >= 1900:
                 continue
-            if r["exclude_before"].search(before) and q.unit in ("个月", "年", "天", "月"):
+            if r["exclude_before"].search(before):
+                continue
+            if q.unit in r["duration_units"] and (r["duration_before"].search(before)
+                                                 or r["duration_after"].match(after)):
+                continue
+            if q.value == 1 and "一" in mention_c and not regex.search(r"[0-9]", mention_c) \
+                    and q.unit not in r["one_units"]:
                 continue
             unit = _unit_from_context(q, mention_c, after)
             if not unit and _has_han_numeral_only(mention_c):
                 continue
-            kind, cmp = _kind(clause, after, unit, r)
-            if kind != "target" and kind != "comparison" and r["target"].search(before) \
-                    and not r["actual_after"].match(after) and kind == "actual":
-                kind = "target"
+            cmp_at = r["comparison"].search(clause)
+            limit = s - len(clause) + cmp_at.start() if cmp_at else s
+            period = _period(timexes, limit, state.period, text)
+            kind, cmp = _kind(before, clause, after, unit, period, speech, r)
+            if kind == "target" and speech:
+                w0 = s - len(_window(before, r["target_window"]))
+                period = _period([t for t in timexes if t.start >= w0], s, None, text) or str(speech.year)
             value = q.value
             if kind in ("actual", "target", "forecast") and unit == "%" and r["negative"].search(before):
                 value = -value
-            # period: nearest time expression before the number in this sentence, else the paragraph's
-            period = None
-            for t in timexes:
-                if t.end <= s and t.interval is not None:
-                    period = t.interval.period()
-            if period is None:
-                period = state.period
-            if period is None and kind == "target" and speech:
-                period = str(speech.year)
             subj = clause[: cmp.start()] if cmp else clause
             scope = scope_in(subj, meta.city, speech) or sent_scope or meta.city
             sent_scope = scope_in(subj, meta.city, speech) or sent_scope
@@ -186,7 +218,34 @@ def extract_figures(sentences, spans, ct, meta, source: str, doc_id: str) -> lis
                 kind=kind, indicator=indicator, scope=scope, period=period, compared_to=_compared_to(cmp),
                 direction=_direction(cmp, clause) if kind == "comparison" else None, sentence=text,
                 commitment=_commitment(before, r) if kind == "target" else None))
-        for t in timexes:
-            if t.interval is not None:
-                state.period = t.interval.period()
+        state.period = _period(timexes, len(text), state.period, text)
     return rows
+
+
+_ANAPHORIC_YEAR = ("全年", "年度", "全年度", "当年")
+
+
+def _period(timexes, limit: int, carried: str | None, text: str = "") -> str | None:
+    """The period of the last time expression before `limit`, else the carried one.
+
+    A reader resolves time against what is already in play: 全年/年度 refer back to
+    a year already named (过去一年 ... 全年目标); a starting point (从5月份开始)
+    sets no period.
+    """
+    period = carried
+    for t in timexes:
+        if t.end > limit or t.interval is None:
+            continue
+        if text and (_START_BEFORE.search(text, 0, t.start) or _START_AFTER.match(text, t.end)
+                     or _REFERENCE.search(text, 0, t.start) or "同期" in t.text or text.startswith("同期", t.end)):
+            continue
+        p = t.interval.period()
+        if t.text in _ANAPHORIC_YEAR and period and len(period) == 4:
+            continue
+        period = p
+    return period
+
+
+_START_BEFORE = regex.compile(r"(?:从|自|自从)$")
+_START_AFTER = regex.compile(r"(?:开始|起|以来)")
+_REFERENCE = regex.compile(r"(?:(?<![同环])比|较|于|与|相比)$")  # 较4月, 高于去年同期: a comparison's reference

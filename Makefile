@@ -1,0 +1,65 @@
+# Two commands on a fresh machine: `make extract` then `make test`. Both set up .venv from the lock file.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORPUS ?= corpus
+OUT ?= extracted
+JOBS ?= 1
+
+.PHONY: help extract test test-slow eval eval-lodo train pkuseg bench notebooks lock clean-venv fonts
+
+help:
+	@echo "make extract    set up .venv and write $(OUT)/ from $(CORPUS)/ (exit 3 from the pipeline = some inputs rejected: a warning)"
+	@echo "make test       set up .venv and run the test suite (also run by CI)"
+	@echo "make eval       score the existing $(OUT)/ against tests/gold/"
+	@echo "make pkuseg     install the optional pkuseg segmenter (builds from source)"
+	@echo "make train      retrain the shipped NER model (by hand; deterministic from its seed)"
+	@echo "make eval-lodo  leave-one-document-out evaluation of rules, model, rules+model (by hand)"
+	@echo "make bench      speed on a synthetic 2,000-document corpus (by hand)"
+	@echo "make notebooks  execute the analyst notebooks headless, charts to notebooks/figures/"
+	@echo "make test-slow  the heavy test profile (50 MB input ...), by hand"
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+extract: $(STAMP)
+	@$(BIN)/python -m pipeline extract $(CORPUS) --out $(OUT) --jobs $(JOBS); rc=$$?; \
+	if [ $$rc -eq 3 ]; then echo "warning: some inputs were rejected, see $(OUT)/errors.csv"; exit 0; fi; exit $$rc
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+eval: $(STAMP)
+	@$(BIN)/python -m pipeline eval --extracted $(OUT) --gold tests/gold
+
+eval-lodo: $(STAMP)
+	$(BIN)/python -m pipeline.train --lodo
+
+train: $(STAMP)
+	$(BIN)/python -m pipeline.train
+
+pkuseg: $(STAMP)
+	$(BIN)/python -m pip install -q numpy "cython>=3" wheel
+	$(BIN)/python -m pip install -q --no-build-isolation pkuseg==0.0.25
+
+bench: $(STAMP)
+	$(BIN)/python -m pipeline.bench
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[notebooks]' --no-build-isolation
+	$(BIN)/python notebooks/run.py
+
+lock:
+	rm -rf /tmp/lockenv && $(PY) -m venv /tmp/lockenv && /tmp/lockenv/bin/pip install -q '.[test,notebooks,dask]' \
+	  && /tmp/lockenv/bin/pip freeze --exclude-editable | grep -v '^bulletin-pipeline' > requirements.lock
+
+clean-venv:
+	rm -rf $(VENV)
