@@ -54,6 +54,10 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             depth += 1
         elif ch in "”」』》" and depth:
             depth -= 1
+            if depth == 0 and i > start and text[i - 1] in _END:  # 他说：“好。” ends with its quote
+                out.append((s, i + 1))
+                s = i = i + 1
+                continue
         elif ch in _END and depth == 0:
             j = i + 1
             while j < end and text[j] in _CLOSE:

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 import regex
+from hypothesis import given, settings, strategies as st
 
 from pipeline.extract.deadlines import find_deadlines, rule_cases
 
@@ -144,6 +145,20 @@ def test_offsets_in_sentence_with_two_deadlines():
     found = find_deadlines(s, D("2020-05-07"))
     assert [(d.mention, d.date) for d in found] == [("6月底前", D("2020-06-30")), ("年内", D("2020-12-31"))]
     assert [s[d.start:d.end] for d in found] == ["6月底前", "年内"]
+
+
+_PIECES = ["6", "12", "月", "底", "前", "之前", "日", "年", "2020", "下周", "五", "三季度", "今天", "晚上", "内",
+           "，", "。", "要", "完成", "市工信局", "各县区", "在", "于", "“五一”", "国庆节", "以来", "截至", " ", "了",
+           "夺取", "首季", "开门红", "上半年", "十三五", "末", "个工作日", "3", ".", "30", "会议上", "请"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14), st.dates(min_value=date(2016, 1, 1), max_value=date(2029, 12, 31)))
+def test_never_raises_and_offsets_hold(pieces, speech):
+    sentence = "".join(pieces)
+    for d in find_deadlines(sentence, speech):
+        assert sentence[d.start:d.end] == d.mention
+        assert d.date >= speech and d.task
 
 
 RULE_CASES = [(name, "ex", t) for name, _, ex, _ in rule_cases() for t in ex] + \

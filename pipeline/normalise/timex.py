@@ -18,14 +18,12 @@ import regex
 
 from ..resources import load_toml, load_tsv
 
-GRANULARITIES = ("day", "week", "month", "quarter", "half", "year", "range")
-
 
 @dataclass(frozen=True)
 class Interval:
     start: date
     end: date
-    granularity: str  # one of GRANULARITIES
+    granularity: str  # "day", "week", "month", "quarter", "half", "year" or "range"
 
     def period(self) -> str:
         """The GUIDE's period string, derived from the dates alone so equal spans print alike."""
@@ -156,42 +154,28 @@ def _g(m: regex.Match, name: str) -> str | None:
 # `year` is the explicit year or, when the expression names none, the year to try (speech year, or the next
 # one when a deadline's month/day has already passed).
 
+def _day(d: date) -> Interval:
+    return Interval(d, d, "day")
+
+
 def _r_fyp(m, sd, y):
     first = 1981 + 5 * (10 + _num(m["fyp"]) - 6)  # the 6th plan began in 1981
-    mod = m["fmod"]
-    if mod in ("末", "期末"):
+    if m["fmod"] in ("末", "期末"):
         return _year_interval(first + 4)
-    if mod in ("初", "期初"):
+    if m["fmod"] in ("初", "期初"):
         return _year_interval(first)
     return Interval(date(first, 1, 1), date(first + 4, 12, 31), "range")
 
 
-def _r_year_range(m, sd, y):
-    y1, y2 = _num(m["y1"]), _num(m["y2"])
-    if y2 <= y1:
-        raise ValueError("year range")
-    return Interval(date(y1, 1, 1), date(y2, 12, 31), "range")
-
-
-def _r_month_range(m, sd, y):
-    m1, m2 = _num(m["m1"]), _num(m["m2"])
-    if not 1 <= m1 < m2 <= 12:
-        raise ValueError("month range")
-    return Interval(date(y, m1, 1), _month_end(y, m2), "range")
+def _ordered(a: date, b: date) -> Interval:
+    if b <= a:
+        raise ValueError("empty range")
+    return Interval(a, b, "range")
 
 
 def _r_day_range(m, sd, y):
     m1 = _num(m["m"])
-    m2 = _num(m["m2"]) if m["m2"] else m1
-    a, b = date(y, m1, _num(m["d1"])), date(y, m2, _num(m["d2"]))
-    if b <= a:
-        raise ValueError("day range")
-    return Interval(a, b, "range")
-
-
-def _r_date(m, sd, y):
-    d = date(y, _num(m["m"]), _num(m["d"]))
-    return Interval(d, d, "day")
+    return _ordered(date(y, m1, _num(m["d1"])), date(y, _num(m["m2"]) if m["m2"] else m1, _num(m["d2"])))
 
 
 def _r_month(m, sd, y):
@@ -203,25 +187,9 @@ def _r_month(m, sd, y):
 
 
 def _r_year(m, sd, y):
-    mod = m["mod"]
-    if mod in ("底", "末", "年底", "年末", "终"):
-        return Interval(date(y, 12, 31), date(y, 12, 31), "day")
-    if mod == "初":
-        return _month_interval(y, 1, None)
-    return _year_interval(y)
-
-
-def _r_past_year(m, sd, y):
-    return _year_interval(sd.year - 1)
-
-
-def _r_quarter(m, sd, y):
-    return _quarter_interval(y, 1 if m["first"] else _num(m["q"]), m["mod"])
-
-
-def _r_cum_quarter(m, sd, y):
-    q = _num(m["q"])
-    return Interval(date(y, 1, 1), _month_end(y, 3 * q), "range")
+    if m["mod"] in ("底", "末", "年底", "年末", "终"):
+        return _day(date(y, 12, 31))
+    return _month_interval(y, 1, None) if m["mod"] == "初" else _year_interval(y)
 
 
 def _r_rel_quarter(m, sd, y):
@@ -232,40 +200,20 @@ def _r_rel_quarter(m, sd, y):
 def _r_half(m, sd, y):
     iv = (Interval(date(y, 1, 1), date(y, 6, 30), "half") if _HALF[m["h"]] == 1
           else Interval(date(y, 7, 1), date(y, 12, 31), "half"))
-    return Interval(iv.end, iv.end, "day") if m["mod"] else iv
+    return _day(iv.end) if m["mod"] else iv
 
 
 def _r_week(m, sd, y):
     monday = sd - timedelta(days=sd.weekday()) + timedelta(weeks=_rel(m["wrel"]))
     if m["wd"]:
-        d = monday + timedelta(days=int(m["wd"]) - 1 if m["wd"].isdigit() else _WEEKDAY[m["wd"]])
-        return Interval(d, d, "day")
+        return _day(monday + timedelta(days=int(m["wd"]) - 1 if m["wd"].isdigit() else _WEEKDAY[m["wd"]]))
     return Interval(monday, monday + timedelta(days=6), "week")
 
 
 def _r_weekday(m, sd, y):
     d = sd - timedelta(days=sd.weekday()) + timedelta(days=_WEEKDAY[m["wd"]])
-    if y > sd.year:  # asked again with the next year: a deadline weekday already past means next week's
-        d += timedelta(weeks=1)
-    return Interval(d, d, "day")
-
-
-def _r_day(m, sd, y):
-    d = sd + timedelta(days=_DAY_OFFSET[m["rel"] or m["night"]])
-    return Interval(d, d, "day")
-
-
-def _r_now(m, sd, y):
-    return Interval(sd, sd, "day")
-
-
-def _r_same_period(m, sd, y):
-    return _year_interval(sd.year - 1)
-
-
-def _r_holiday(m, sd, y):
-    d = _holiday_date(m["hol"].strip("“”\"‘’"), y)
-    return Interval(d, d, "day")
+    # asked again with the next year (a deadline): a weekday already past this week means next week's
+    return _day(d + timedelta(weeks=1) if y > sd.year else d)
 
 
 def _r_within(m, sd, y):
@@ -282,12 +230,20 @@ def _r_within(m, sd, y):
     return Interval(sd, end, "range")
 
 
-_RESOLVERS = {"fyp": _r_fyp, "year_range": _r_year_range, "month_range": _r_month_range,
-              "day_range": _r_day_range, "date": _r_date, "month": _r_month, "year": _r_year,
-              "past_year": _r_past_year, "quarter": _r_quarter, "cum_quarter": _r_cum_quarter,
-              "rel_quarter": _r_rel_quarter, "half": _r_half, "week": _r_week, "weekday": _r_weekday,
-              "day": _r_day, "now": _r_now, "same_period": _r_same_period, "holiday": _r_holiday,
-              "within": _r_within}
+_RESOLVERS = {
+    "fyp": _r_fyp, "day_range": _r_day_range, "month": _r_month, "year": _r_year,
+    "rel_quarter": _r_rel_quarter, "half": _r_half, "week": _r_week, "weekday": _r_weekday, "within": _r_within,
+    "year_range": lambda m, sd, y: _ordered(date(_num(m["y1"]), 1, 1), date(_num(m["y2"]), 12, 31)),
+    "month_range": lambda m, sd, y: _ordered(date(y, _num(m["m1"]), 1), _month_end(y, _num(m["m2"]))),
+    "date": lambda m, sd, y: _day(date(y, _num(m["m"]), _num(m["d"]))),
+    "past_year": lambda m, sd, y: _year_interval(sd.year - 1),
+    "same_period": lambda m, sd, y: _year_interval(sd.year - 1),
+    "quarter": lambda m, sd, y: _quarter_interval(y, 1 if m["first"] else _num(m["q"]), m["mod"]),
+    "cum_quarter": lambda m, sd, y: Interval(date(y, 1, 1), _month_end(y, 3 * _num(m["q"])), "range"),
+    "day": lambda m, sd, y: _day(sd + timedelta(days=_DAY_OFFSET[m["rel"] or m["night"]])),
+    "now": lambda m, sd, y: _day(sd),
+    "holiday": lambda m, sd, y: _day(_holiday_date(m["hol"].strip("“”\"‘’"), y)),
+}
 # Kinds whose dates carry an implicit year that a deadline may roll forward.
 _ROLLABLE = {"date", "month", "quarter", "half", "holiday", "month_range", "day_range", "weekday"}
 _DEADLINE_MODS = {"底", "末", "年底", "年末", "内", "终"}
@@ -429,6 +385,6 @@ def resolve(expr: str, speech_date: date, future: bool = False) -> Interval | No
         if m := rule.rx.fullmatch(expr):
             try:
                 return _interpret(rule, m, speech_date, future)[0]
-            except ValueError:
-                return None
+            except ValueError:  # not a real date under this rule; another rule may still read it
+                continue
     return None
