@@ -18,6 +18,22 @@ class Segmenter(Protocol):
     def cut(self, text: str) -> list[str]: ...
 
 
+@cache
+def _pos_tokenizer():
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(get_segmenter("jieba")._tok)
+
+
+@cache
+def pos_tag(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, part of speech) by jieba with the domain dictionary, whatever the word segmenter.
+
+    pkuseg's tagger needs a model it downloads at run time, so tags always come from jieba.
+    """
+    return tuple((p.word, p.flag) for p in _pos_tokenizer().lcut(text))
+
+
 class JiebaSegmenter:
     name = "jieba"
 

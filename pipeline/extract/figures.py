@@ -17,7 +17,7 @@ import regex
 
 from ..model import FigureRow
 from ..normalise import numbers
-from ..normalise.indicators import build_indicator
+from ..normalise.indicators import build_indicator, noun_phrase_before
 from ..normalise.periods import period_bounds
 from ..normalise.places import scope_in
 from ..normalise.timex import find_timexes
@@ -34,6 +34,7 @@ def _rules() -> dict:
     out = {k: regex.compile(v["pattern"]) for k, v in raw.items() if "pattern" in v}
     out["commitment"] = raw["commitment"]["words"]
     out["target_window"] = int(raw["target"]["window"])
+    out["streak"] = regex.compile(r"连续$")
     d = raw["duration_excluded"]
     out["duration_units"] = set(d["units"])
     out["duration_before"] = regex.compile(d["before"])
@@ -164,7 +165,7 @@ def extract_figures(sentences, spans, ct, meta, source: str, doc_id: str) -> lis
         prev_end = sp.end
         timexes = find_timexes(text, speech) if speech else []
         sent_scope = None
-        prev_ind = None
+        sent_figs: list[tuple] = []  # (start, indicator, kind, unit, clause start) of this sentence's figures
         for m in _quantity().finditer(text):
             s, e = m.start(), m.end()
             if any(t.start < e and s < t.end for t in timexes):
@@ -201,16 +202,25 @@ def extract_figures(sentences, spans, ct, meta, source: str, doc_id: str) -> lis
             period = _period(timexes, limit, state.period, text)
             kind, cmp = _kind(before, clause, after, unit, period, speech, r)
             if kind == "target" and speech:
-                w0 = s - len(_window(before, r["target_window"]))
-                period = _period([t for t in timexes if t.start >= w0], s, None, text) or str(speech.year)
+                w0 = s - len(clause)
+                period = _period([t for t in timexes if t.start >= w0 and t.interval.start != speech], s, None,
+                                 text) or str(speech.year)
+            if r["streak"].search(before) and unit in ("年", "个月"):
+                streak_period = _streak(q.value, unit, _period(timexes, len(text), state.period, text))
+                period = streak_period or period
+            elif kind == "rank" and sent_figs and sent_figs[-1][3] in ("年", "个月") and sent_figs[-1][5]:
+                period = sent_figs[-1][5]  # 连续6年位居全省首位: the rank holds over the streak
             value = q.value
             if kind in ("actual", "target", "forecast") and unit == "%" and r["negative"].search(before):
                 value = -value
             subj = clause[: cmp.start()] if cmp else clause
-            scope = scope_in(subj, meta.city, speech) or sent_scope or meta.city
-            sent_scope = scope_in(subj, meta.city, speech) or sent_scope
-            indicator = build_indicator(clause if not cmp else clause[: cmp.start()], after, unit, kind, prev_ind)
-            prev_ind = indicator or prev_ind
+            if kind == "rank" and q.qualifier != "<=" and (rc := r["rank_cue"].search(subj)):
+                subj = subj[: rc.start()]  # 居全省第9位: 全省 is the ranking's field, not the scope
+            named = scope_in(subj, meta.city, speech)
+            scope = named or sent_scope or meta.city
+            sent_scope = named or sent_scope
+            indicator = _indicator(text, s, clause, cmp, after, unit, kind, sent_figs)
+            sent_figs.append((s, indicator, kind, unit, len(text[:s]) - len(clause), period))
             ss, se = ct.source_span(sp.start + s, sp.start + e)
             rows.append(FigureRow(
                 figure_id=f"{doc_id}-f{ss:06d}", doc_id=doc_id, sentence_id=sent.sentence_id, start=ss, end=se,
@@ -218,8 +228,62 @@ def extract_figures(sentences, spans, ct, meta, source: str, doc_id: str) -> lis
                 kind=kind, indicator=indicator, scope=scope, period=period, compared_to=_compared_to(cmp),
                 direction=_direction(cmp, clause) if kind == "comparison" else None, sentence=text,
                 commitment=_commitment(before, r) if kind == "target" else None))
-        state.period = _period(timexes, len(text), state.period, text)
+        state.period = _carry(_period(timexes, len(text), state.period, text))
     return rows
+
+
+def _carry(period: str | None) -> str | None:
+    """What a point in time leaves for the next sentences: 到2019年底 -> the year 2019."""
+    if period and len(period) == 10 and period.endswith("-12-31"):
+        return period[:4]
+    return period
+
+
+def _streak(n, unit: str, period: str | None) -> str | None:
+    """连续N年/个月 ending at the period in play: 连续6年 in 2019 -> 2014/2019."""
+    b = period_bounds(period)
+    if not b or n != int(n) or n < 1:
+        return None
+    n, end = int(n), b[1]
+    if unit == "年":
+        return f"{end.year - n + 1}/{end.year}"
+    months = end.year * 12 + end.month - 1 - (n - 1)
+    return f"{months // 12}-{months % 12 + 1:02d}/{end.year}-{end.month:02d}"
+
+
+def _indicator(text, s, clause, cmp, after, unit, kind, sent_figs) -> str:
+    """Indicator of one figure, using the figures before it in the sentence.
+
+    Comparisons and ranks measure the indicator just stated (增速高于全省6.2个百分点);
+    分别 distributes a list of subjects over a list of numbers (工业投资、技改投资分别增长1.5%、50.1%).
+    """
+    c0 = s - len(clause)
+    same_clause = [f for f in sent_figs if f[4] == c0]
+    base = [f for f in sent_figs if f[2] in ("actual", "target", "forecast") and f[3] not in ("年", "个月")]
+    previous = base[-1][1] if base else None
+    k = clause.find("分别")
+    if k >= 0:
+        idx = len(same_clause)
+        if kind == "rank":
+            prior = [f for f in base if f[4] != c0]
+            n = sum(1 for _ in regex.finditer(r"第|首位|倒数", clause[k:])) + 1
+            group = prior[-n:] if len(prior) >= n else prior
+            if idx < len(group):
+                return group[idx][1]
+        else:
+            subjects = [x for x in regex.split(r"[、和及]", clause[:k]) if x]
+            if idx < len(subjects):
+                tail = regex.sub(r"[\d.%、]+", "", clause[k + 2:])
+                return build_indicator(subjects[idx] + tail, after, unit, kind, previous)
+    first = regex.split(r"[，；：]", text, maxsplit=1)[0]
+    subject = noun_phrase_before(first[: first.find("连续")] if "连续" in first else first)
+    if subject and unit == "%" and r_growth(text[:s]):
+        subject = subject if subject.endswith("增速") else subject + "增速"
+    return build_indicator(clause if not cmp else clause[: cmp.start()], after, unit, kind, previous, subject)
+
+
+def r_growth(before: str) -> bool:
+    return bool(regex.search(r"(?:增长|下降|增速|增幅|回升|下滑)(?:了)?$", before))
 
 
 _ANAPHORIC_YEAR = ("全年", "年度", "全年度", "当年")
@@ -240,7 +304,7 @@ def _period(timexes, limit: int, carried: str | None, text: str = "") -> str | N
                      or _REFERENCE.search(text, 0, t.start) or "同期" in t.text or text.startswith("同期", t.end)):
             continue
         p = t.interval.period()
-        if t.text in _ANAPHORIC_YEAR and period and len(period) == 4:
+        if t.text in _ANAPHORIC_YEAR and period:
             continue
         period = p
     return period

@@ -62,39 +62,128 @@ def _phrase_rules() -> dict:
     raw = load_toml("rules/indicators.toml")
     out = {k: regex.compile(v["pattern"]) for k, v in raw.items() if "pattern" in v}
     out["suffix_by_unit"] = {k: v for k, v in raw["suffix_by_unit"].items() if k != "description"}
+    out["np_tags"] = tuple(raw["noun_phrase"]["tags"])
+    out["generic"] = set(raw["noun_phrase"]["too_generic"])
+    np = raw["noun_phrase"]
+    out["heads"] = tuple(np["heads"])
+    out["generic_heads"] = set(np["generic_heads"])
+    out["after_generic"] = set(np["after_generic"])
+    out["measure_verbs"] = set(np["measure_verbs"])
+    out["people"] = tuple(np["people_nouns"])
     return out
 
 
-def _noun_after(after: str) -> str:
-    """The noun a number counts when it comes first: 25户企业被认定 -> 企业."""
-    import regex
-
-    m = regex.match(r"(?:以上|以下|左右|余|多)?(?:的)?(\p{Han}{1,12}?)(?=被|已|在|获|实现|达到|完成|通过|进行|开工|建成|加快|正在|都|均|，|。|；|、|$)", after)
-    return m.group(1) if m else ""
+_QUOTES = __import__("regex").compile(r"[“”‘’「」『』\"]")
 
 
-def build_indicator(clause_before: str, after: str, unit: str, kind: str, previous: str | None) -> str:
-    """A short indicator name from the subject phrase before the number (or the noun after it)."""
-    import regex
+def stem(indicator: str) -> str:
+    """An indicator without what is measured of it: 产值增速 -> 产值, 企业数 -> 企业."""
+    for suf in ("连续年数", "连续月数", "增速", "占比", "面积", "人数", "次数", "数"):
+        if indicator.endswith(suf) and len(indicator) > len(suf):
+            return indicator[: -len(suf)]
+    return indicator
+
+
+def _nounish(tag: str, tags: tuple[str, ...]) -> bool:
+    return tag.startswith(tags)
+
+
+def noun_phrase_after(after: str) -> str:
+    """The noun phrase a number counts when it comes first: 100个重点工业项目实施… -> 重点工业项目.
+
+    Verbs before the first noun modify it (98户退库留基企业); the first verb after a noun ends it.
+    """
+    from ..segmenters import pos_tag
 
     r = _phrase_rules()
-    phrase = r["strip_leading"].sub("", clause_before)
-    growth = bool(r["growth"].search(phrase)) and unit == "%"
-    share = bool(r["share"].search(phrase)) and unit == "%"
-    phrase = r["strip_trailing"].sub("", phrase)
-    phrase = regex.sub(r"[“”「」‘’\"《》（）()\s]", "", phrase)
-    phrase = regex.sub(r"^.*?(?:的|，|、)(?=\p{Han}{2,})", "", phrase) if len(phrase) > 14 else phrase
-    if not phrase or phrase in ("增速", "增幅", "增长"):
-        if unit == "百分点" or phrase in ("增速", "增幅"):
-            return previous or canonical(phrase)
-        phrase = _noun_after(after)
-    phrase = canonical(phrase)[-16:]
+    after = _QUOTES.sub("", after)
+    m = r["after_skip"].match(after)
+    text = after[m.end():] if m else after
+    out: list[str] = []
+    seen_noun = False
+    for word, tag in pos_tag(text[:24]):
+        if _nounish(tag, r["np_tags"]):
+            seen_noun = seen_noun or tag.startswith("n") or tag in ("vn", "j", "l")
+            out.append(word)
+        elif tag.startswith("v") and not seen_noun and len(out) < 3:
+            out.append(word)
+        else:
+            break
+    return "".join(out) if seen_noun else ""
+
+
+def noun_phrase_before(before: str) -> str:
+    """The subject phrase right before a number, verbs and scope/time words removed."""
+    from ..segmenters import pos_tag
+
+    r = _phrase_rules()
+    text = r["strip_trailing"].sub("", _QUOTES.sub("", before))
+    out: list[str] = []
+    for word, tag in reversed(pos_tag(text[-24:])):
+        if _nounish(tag, r["np_tags"]):
+            out.append(word)
+        else:
+            if out and word in r["measure_verbs"]:  # 新增企业, 新建标准化厂房: the verb says what is counted
+                out.append(word)
+            break
+    phrase = "".join(reversed(out))
+    return r["strip_leading"].sub("", phrase)
+
+
+def build_indicator(clause_before: str, after: str, unit: str, kind: str, previous: str | None,
+                    sentence_subject: str = "") -> str:
+    """A short indicator name: the noun phrase the number measures, plus what of it is measured.
+
+    Counts name the thing counted (after the number when it follows: 25户企业), amounts
+    and rates the subject before the number; 增速/占比/面积/数 say what is measured.
+    """
+    r = _phrase_rules()
+    if unit == "%" and kind not in ("comparison", "rank") and (m := r["share_of"].search(clause_before)):
+        a = noun_phrase_before(m["a"]) or stem(previous or sentence_subject or "")
+        b = r["strip_leading"].sub("", r["strip_trailing"].sub("", m["b"]))
+        if a:
+            return canonical(a + "占" + b + "比重")
+    if kind in ("comparison", "rank") and (previous or sentence_subject):
+        return previous or sentence_subject
+    suffix = r["suffix_by_unit"].get(unit, "")
+    growth = unit == "%" and bool(r["growth"].search(clause_before))
+    share = unit == "%" and bool(r["share"].search(clause_before))
+    streak = r["streak"].search(clause_before)
+    before = noun_phrase_before(clause_before[: streak.start()] if streak else clause_before)
+    if unit == "%" and before and clause_before.endswith(before):
+        share = True  # 安康毛绒玩具企业80%属于…: a percentage right after a noun is its share
+    if streak:
+        base = before or previous or ""
+        return canonical(base) + "连续" + ("年数" if unit == "年" else "月数")
+    phrase = ""
+    if unit == "%" and not before:
+        phrase = noun_phrase_after(after[r["share_after"].match(after).end():])
+        share = share or (bool(phrase) and not phrase.endswith(r["heads"]))
+    if not phrase and (suffix == "数" or unit in ("元", "人") or not before):
+        phrase = noun_phrase_after(after)
+        if phrase in r["after_generic"]:
+            phrase = ""
+        elif phrase in r["generic"] and before:
+            phrase = before + phrase if not before.endswith(phrase) else before
+    if not phrase:
+        phrase = before
+    if phrase in r["heads"] and (previous or sentence_subject):
+        phrase = stem(previous or sentence_subject) + phrase
+    elif phrase in r["generic_heads"] and sentence_subject and stem(sentence_subject) not in phrase:
+        phrase = stem(sentence_subject) + phrase
+    if not phrase:
+        phrase = previous or sentence_subject or ""
+        if not phrase:
+            return ""
+    if unit == "人" and phrase.endswith(r["people"]):
+        suffix = "数"
+    if unit == "%" and not growth and not share and not phrase.endswith(("率", "占比", "比重", "增速")):
+        growth = True  # a bare percentage of a quantity (规上工业增加值达到7%) is its growth rate
+    phrase = canonical(phrase)
     if growth and not phrase.endswith(("增速", "率")):
         phrase += "增速"
     elif share and not phrase.endswith(("占比", "比重", "率")):
         phrase += "占比"
-    else:
-        suffix = r["suffix_by_unit"].get(unit, "")
-        if suffix and not phrase.endswith(suffix) and kind != "comparison":
-            phrase += suffix
+    elif suffix and suffix not in ("增速", "占比") and not phrase.endswith(suffix):
+        phrase += suffix
     return phrase

@@ -19,10 +19,7 @@ import regex
 
 from ..resources import load_tsv
 
-NATIONAL = ("全国", "国内", "我国", "全国范围")
-PROVINCE_WORDS = ("全省", "我省", "省内")
-CITY_WORDS = ("全市", "我市", "市本级", "市域")
-_ZONE = regex.compile(r"\p{Han}{2,4}?(?:高新技术产业开发区|经济技术开发区|高新区|经开区|示范区|开发区|新区)")
+_ZONE = regex.compile(r"\p{Han}{2,4}?(?:高新技术产业开发区|经济技术开发区|高新区|经开区|示范区|开发区|新区)(?!域)")
 
 
 @dataclass(frozen=True)
@@ -129,29 +126,46 @@ def zones(text: str) -> list[str]:
     return [m.group() for m in _ZONE.finditer(text)]
 
 
+@cache
+def _scope_words() -> list[tuple[str, str]]:
+    """(surface, scope or a role: @national @province @city), longest first, from the lexicon."""
+    rows = [(r["surface"], r["scope"]) for r in load_tsv("lexicons/scope_groups.tsv")]
+    return sorted(rows, key=lambda x: -len(x[0]))
+
+
+_IN_LIST = regex.compile(r"[、]")
+
+
 def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
-    """The last scope named in a stretch of text (nearest to what follows it)."""
-    best: tuple[int, str] | None = None
+    """The last scope named in a stretch of text (nearest to what follows it).
 
-    def see(pos: int, value: str | None):
-        nonlocal best
-        if value and (best is None or pos >= best[0]):
-            best = (pos, value)
+    Places inside an enumeration (北京、雄安新区、昆山等地; 汉滨、汉阴…7县区) are not
+    one figure's scope, so a name touching 、 is passed over.
+    """
+    found: list[tuple[int, int, str]] = []  # (start, -length, scope)
 
-    for w in NATIONAL:
-        see(text.rfind(w), "全国" if w in text else None)
+    def see(start: int, surface: str, value: str | None):
+        if not value or start < 0:
+            return
+        end = start + len(surface)
+        if (start > 0 and _IN_LIST.match(text, start - 1)) or _IN_LIST.match(text, end) or text.startswith("各地", end):
+            return  # in a list of places, or 全国各地 (from everywhere): not the figure's scope
+        found.append((start, -len(surface), value))
+
     prov = province_of(city)
-    for w in PROVINCE_WORDS:
-        if w in text:
-            see(text.rfind(w), prov)
-    for w in CITY_WORDS:
-        if w in text:
-            see(text.rfind(w), city)
+    roles = {"@national": "全国", "@province": prov, "@city": city}
+    for surface, scope in _scope_words():
+        for m in regex.finditer(regex.escape(surface), text):
+            see(m.start(), surface, roles.get(scope, scope))
     if city:
         for surface, full in counties_of(city).items():
-            i = text.rfind(surface)
-            if i >= 0:
-                see(i, county_name(full, city, on))
+            for m in regex.finditer(regex.escape(surface), text):
+                see(m.start(), surface, county_name(full, city, on))
     for m in _ZONE.finditer(text):
-        see(m.start(), m.group())
-    return best[1] if best else None
+        see(m.start(), m.group(), m.group())
+    if not found:
+        return None
+    # the last place named; at one position the longest name (县域工业集中区 over 工业集中区)
+    start, _, scope = max(found, key=lambda x: (x[0], -x[1]))
+    covering = [f for f in found if f[0] <= start < f[0] - f[1] and f[1] < _]
+    return covering[0][2] if covering else scope
