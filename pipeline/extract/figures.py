@@ -17,7 +17,7 @@ import regex
 
 from ..model import FigureRow
 from ..normalise import numbers
-from ..normalise.indicators import build_indicator, noun_phrase_before
+from ..normalise.indicators import _strip_scope, build_indicator, noun_phrase_before
 from ..normalise.periods import period_bounds
 from ..normalise.places import scope_in
 from ..normalise.timex import find_timexes
@@ -203,8 +203,8 @@ def extract_figures(sentences, spans, ct, meta, source: str, doc_id: str) -> lis
             kind, cmp = _kind(before, clause, after, unit, period, speech, r)
             if kind == "target" and speech:
                 w0 = s - len(clause)
-                period = _period([t for t in timexes if t.start >= w0 and t.interval.start != speech], s, None,
-                                 text) or str(speech.year)
+                own = [t for t in timexes if t.start >= w0 and t.interval is not None and t.interval.end > speech]
+                period = _period(own, s, None, text) or str(speech.year)  # 去年确定的资金 is not the target's year
             if r["streak"].search(before) and unit in ("年", "个月"):
                 streak_period = _streak(q.value, unit, _period(timexes, len(text), state.period, text))
                 period = streak_period or period
@@ -277,9 +277,20 @@ def _indicator(text, s, clause, cmp, after, unit, kind, sent_figs) -> str:
                 return build_indicator(subjects[idx] + tail, after, unit, kind, previous)
     first = regex.split(r"[，；：]", text, maxsplit=1)[0]
     subject = noun_phrase_before(first[: first.find("连续")] if "连续" in first else first)
+    if not subject and base:
+        subject = base[0][1]  # the sentence's topic: what its first figure measures
     if subject and unit == "%" and r_growth(text[:s]):
         subject = subject if subject.endswith("增速") else subject + "增速"
-    return build_indicator(clause if not cmp else clause[: cmp.start()], after, unit, kind, previous, subject)
+    ind = build_indicator(clause if not cmp else clause[: cmp.start()], after, unit, kind, previous, subject)
+    if ind in _BARE_HEADS and (m := _LATER_REF.search(text, s)) and ind in m["ref"]:
+        # 集中区增速8.85%，高出全市工业总产值增速近7个百分点: like is compared with like
+        ref = _strip_scope(regex.sub(r"^(?:全市|全省|全国|我市|平均水平)", "", m["ref"]))
+        return ref or ind
+    return ind
+
+
+_BARE_HEADS = ("增速", "占比", "比重", "增幅")
+_LATER_REF = regex.compile(r"(?:高于|低于|高出|低出|快于|慢于)(?P<ref>[^，。；\d]{2,20}?)(?:近|约|超过)?[0-9]")
 
 
 def r_growth(before: str) -> bool:
@@ -306,6 +317,8 @@ def _period(timexes, limit: int, carried: str | None, text: str = "") -> str | N
         p = t.interval.period()
         if t.text in _ANAPHORIC_YEAR and period:
             continue
+        if text and text.endswith("由", 0, t.start) and regex.search(r"转为|变为|转变为", text[t.end:limit]):
+            continue  # 由1-4月的下降0.6%转为增长1.4%: 1-4月 belongs to the first figure only
         period = p
     return period
 

@@ -70,10 +70,21 @@ def _phrase_rules() -> dict:
     out["after_generic"] = set(np["after_generic"])
     out["measure_verbs"] = set(np["measure_verbs"])
     out["people"] = tuple(np["people_nouns"])
+    out["threshold_after"] = regex.compile(raw["threshold_after"]["pattern"])
     return out
 
 
 _QUOTES = __import__("regex").compile(r"[“”‘’「」『』\"]")
+
+
+def _has_subject(clause: str, head: str) -> bool:
+    """Whether the clause names its own subject before the head (县域工业集中区实现产值)."""
+    from ..segmenters import pos_tag
+
+    r = _phrase_rules()
+    k = clause.rfind(head)
+    lead = r["strip_leading"].sub("", clause[:k] if k >= 0 else clause)
+    return any(_nounish(t, r["np_tags"]) or t in ("ns", "nr") for _, t in pos_tag(lead))
 
 
 def stem(indicator: str) -> str:
@@ -82,6 +93,19 @@ def stem(indicator: str) -> str:
         if indicator.endswith(suf) and len(indicator) > len(suf):
             return indicator[: -len(suf)]
     return indicator
+
+
+def _noun_skip(text: str) -> str:
+    """Text after the counted noun: 25户企业被认定为… -> 被认定为…"""
+    from ..segmenters import pos_tag
+
+    r = _phrase_rules()
+    n = 0
+    for word, tag in pos_tag(text[:12]):
+        if not _nounish(tag, r["np_tags"]):
+            break
+        n += len(word)
+    return text[n:]
 
 
 def _nounish(tag: str, tags: tuple[str, ...]) -> bool:
@@ -93,14 +117,24 @@ def noun_phrase_after(after: str) -> str:
 
     Verbs before the first noun modify it (98户退库留基企业); the first verb after a noun ends it.
     """
+    import regex
+
     from ..segmenters import pos_tag
 
     r = _phrase_rules()
     after = _QUOTES.sub("", after)
     m = r["after_skip"].match(after)
     text = after[m.end():] if m else after
+    d = r["designation"].match(_noun_skip(text))
+    if d:
+        return d["np"]
     out: list[str] = []
     seen_noun = False
+    if (t := r["threshold_after"].match(text)) and t.end() < len(text):
+        rest = text[t.end():]
+        head = noun_phrase_after(rest) or (regex.match(r"\p{Han}{2,6}?(?=[，。；、]|$)", rest) or [""])[0]
+        if head:
+            return t["lead"] + t["cond"] + head  # 产值过百亿元的首位产业 -> 产值过百亿元首位产业
     for word, tag in pos_tag(text[:24]):
         if _nounish(tag, r["np_tags"]):
             seen_noun = seen_noun or tag.startswith("n") or tag in ("vn", "j", "l")
@@ -119,15 +153,45 @@ def noun_phrase_before(before: str) -> str:
     r = _phrase_rules()
     text = r["strip_trailing"].sub("", _QUOTES.sub("", before))
     out: list[str] = []
-    for word, tag in reversed(pos_tag(text[-24:])):
+    tagged = list(pos_tag(text[-30:]))
+    i = len(tagged) - 1
+    while i >= 0:
+        word, tag = tagged[i]
         if _nounish(tag, r["np_tags"]):
             out.append(word)
-        else:
-            if out and word in r["measure_verbs"]:  # 新增企业, 新建标准化厂房: the verb says what is counted
-                out.append(word)
+        elif out and word in r["measure_verbs"]:  # 新增企业, 新建标准化厂房: the verb says what is counted
+            out.append(word)
             break
-    phrase = "".join(reversed(out))
-    return r["strip_leading"].sub("", phrase)
+        elif out and (tag in ("uj", "m", "q", "f", "ug") or word in ("过", "以上", "以下", "不足", "超过")):
+            # a threshold before the noun (产值过100亿元的园区, 总投资10亿元以上在库项目) belongs to it
+            j = i
+            while j >= 0 and (tagged[j][1] in ("uj", "m", "q", "f", "ug", "x") or tagged[j][0] in
+                              ("过", "以上", "以下", "不足", "超过", "亿元", "万元")):
+                j -= 1
+            k = j
+            while k >= 0 and _nounish(tagged[k][1], r["np_tags"]):
+                k -= 1
+            span = tagged[k + 1:i + 1]
+            if k < j and any(t in ("m",) for _, t in span):
+                out.extend(w for w, _ in reversed(span) if w != "的")
+                i = k
+                continue
+            break
+        else:
+            break
+        i -= 1
+    phrase = r["strip_leading"].sub("", "".join(reversed(out)))
+    return _strip_scope(phrase)
+
+
+def _strip_scope(phrase: str) -> str:
+    """Drop a place at the start of a phrase: the place is the scope, not the indicator."""
+    from ..resources import load_tsv
+
+    for row in sorted(load_tsv("lexicons/scope_groups.tsv"), key=lambda x: -len(x["surface"])):
+        if phrase.startswith(row["surface"]) and len(phrase) > len(row["surface"]):
+            return phrase[len(row["surface"]):]
+    return phrase
 
 
 def build_indicator(clause_before: str, after: str, unit: str, kind: str, previous: str | None,
@@ -137,6 +201,8 @@ def build_indicator(clause_before: str, after: str, unit: str, kind: str, previo
     Counts name the thing counted (after the number when it follows: 25户企业), amounts
     and rates the subject before the number; 增速/占比/面积/数 say what is measured.
     """
+    import regex
+
     r = _phrase_rules()
     if unit == "%" and kind not in ("comparison", "rank") and (m := r["share_of"].search(clause_before)):
         a = noun_phrase_before(m["a"]) or stem(previous or sentence_subject or "")
@@ -150,7 +216,7 @@ def build_indicator(clause_before: str, after: str, unit: str, kind: str, previo
     share = unit == "%" and bool(r["share"].search(clause_before))
     streak = r["streak"].search(clause_before)
     before = noun_phrase_before(clause_before[: streak.start()] if streak else clause_before)
-    if unit == "%" and before and clause_before.endswith(before):
+    if unit == "%" and before and clause_before.endswith(before) and not before.endswith(r["heads"]):
         share = True  # 安康毛绒玩具企业80%属于…: a percentage right after a noun is its share
     if streak:
         base = before or previous or ""
@@ -161,16 +227,18 @@ def build_indicator(clause_before: str, after: str, unit: str, kind: str, previo
         share = share or (bool(phrase) and not phrase.endswith(r["heads"]))
     if not phrase and (suffix == "数" or unit in ("元", "人") or not before):
         phrase = noun_phrase_after(after)
+        adjacent = before and regex.sub(r"的$", "", clause_before).endswith(before)
         if phrase in r["after_generic"]:
             phrase = ""
-        elif phrase in r["generic"] and before:
+        elif phrase and before and (phrase in r["generic"] or (adjacent and len(phrase) <= 4)):
             phrase = before + phrase if not before.endswith(phrase) else before
     if not phrase:
         phrase = before
     if phrase in r["heads"] and (previous or sentence_subject):
         phrase = stem(previous or sentence_subject) + phrase
-    elif phrase in r["generic_heads"] and sentence_subject and stem(sentence_subject) not in phrase:
-        phrase = stem(sentence_subject) + phrase
+    elif phrase in r["generic_heads"] and sentence_subject and not _has_subject(clause_before, phrase):
+        topic = stem(sentence_subject)
+        phrase = phrase if topic in phrase else topic + phrase  # 实现产值 after 毛绒玩具企业…: 毛绒玩具企业产值
     if not phrase:
         phrase = previous or sentence_subject or ""
         if not phrase:
