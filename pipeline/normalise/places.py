@@ -159,8 +159,12 @@ def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
             see(m.start(), surface, roles.get(scope, scope))
     if city:
         for surface, full in counties_of(city).items():
-            for m in regex.finditer(regex.escape(surface), text):
-                see(m.start(), surface, county_name(full, city, on))
+            for m in regex.finditer(regex.escape(surface) + r"(?P<suffix>[县区市](?![长委政]))?", text):
+                if m["suffix"] and surface == full[: len(surface)] and not surface.endswith(("县", "区", "市")):
+                    # written with its own suffix (南郑区 after the dataset's 南郑县): keep it as written
+                    see(m.start(), m.group(), m.group() if m.group() != full else county_name(full, city, on))
+                else:
+                    see(m.start(), surface, county_name(full, city, on))
     for m in _ZONE.finditer(text):
         see(m.start(), m.group(), m.group())
     if not found:

@@ -1,0 +1,95 @@
+"""Figures read from invented sentences in the style of bulletins (not from the corpus).
+
+Each case: a speech body, one mention, and the fields a careful reader would type.
+"""
+from decimal import Decimal
+
+import pytest
+
+from pipeline.config import Settings
+from pipeline.model import SourceDoc
+from pipeline.runner import DOC_STAGES
+
+HEADER = "汉政通报\n\n第七期\n\n汉中市人民政府办公室\n\n2022年4月15日\n\n李明同志在全市工业经济推进会上的讲话\n\n（2022年4月12日）\n\n"
+
+
+def figures(body: str):
+    ctx = {"source": SourceDoc(HEADER + body + "\n", "txt", "utf-8", ["x.txt"]), "settings": Settings(ner=False)}
+    for st in DOC_STAGES:
+        if st.name == "entities":
+            ctx["mentions"] = []
+            continue
+        st.fn(ctx)
+    return ctx["figures"]
+
+
+def one(body: str, mention: str):
+    found = [f for f in figures(body) if "".join(f.mention.split()) == mention]
+    assert found, f"{mention} not found in {[f.mention for f in figures(body)]}"
+    return found[0]
+
+
+CASES = [
+    ("一季度，全市规模以上工业增加值同比增长8.2%，高于全省2.1个百分点，居全省第3位。", "8.2%",
+     dict(value=Decimal("8.2"), unit="%", kind="actual", indicator="规上工业增加值增速", scope="汉中市", period="2022-01/2022-03")),
+    ("一季度，全市规模以上工业增加值同比增长8.2%，高于全省2.1个百分点，居全省第3位。", "2.1个百分点",
+     dict(unit="百分点", kind="comparison", indicator="规上工业增加值增速", compared_to="全省", direction="higher")),
+    ("一季度，全市规模以上工业增加值同比增长8.2%，高于全省2.1个百分点，居全省第3位。", "第3位",
+     dict(value=Decimal(3), unit="位", kind="rank", scope="汉中市", indicator="规上工业增加值增速")),
+    ("今年要确保新增规上工业企业30户以上，力争固定资产投资增长10%左右。", "30户以上",
+     dict(value=Decimal(30), unit="户", qualifier=">=", kind="target", period="2022", commitment="确保",
+          indicator="新增规上工业企业数")),
+    ("今年要确保新增规上工业企业30户以上，力争固定资产投资增长10%左右。", "10%左右",
+     dict(qualifier="~", kind="target", commitment="力争", indicator="固定资产投资增速")),
+    ("去年，全市新建标准化厂房35万平方米，签约招商项目126个，总投资达286.5亿元。", "35万平方米",
+     dict(value=Decimal(350000), unit="平方米", kind="actual", period="2021", indicator="新建标准化厂房面积")),
+    ("去年，全市新建标准化厂房35万平方米，签约招商项目126个，总投资达286.5亿元。", "286.5亿元",
+     dict(value=Decimal("28650000000"), unit="元", period="2021")),
+    ("1-3月，全市工业用电量同比下降3.5%，较1-2月回落1.2个百分点。", "3.5%",
+     dict(value=Decimal("-3.5"), kind="actual", period="2022-01/2022-03", indicator="工业用电量增速")),
+    ("1-3月，全市工业用电量同比下降3.5%，较1-2月回落1.2个百分点。", "1.2个百分点",
+     dict(value=Decimal("1.2"), kind="comparison", direction="lower", compared_to="1-2月", period="2022-01/2022-03")),
+    ("南郑区已复工企业128户。", "128户", dict(scope="南郑区", indicator="复工企业数")),
+    ("预计全年实现工业总产值突破1200亿元。", "1200亿元",
+     dict(value=Decimal("120000000000"), qualifier=">", kind="forecast", indicator="工业总产值")),
+    ("全市共有各类市场主体12.6万户，其中企业2.3万户。", "12.6万户",
+     dict(value=Decimal(126000), unit="户", kind="actual", indicator="市场主体数")),
+    ("5月底前，各县区要完成20个重点项目的开工任务。", "20个", dict(kind="target", scope="各县区", period="2022")),
+    ("全省规上工业增加值由1-2月的同比下降1.5%转为增长2.4%。", "2.4%", dict(period=None, scope="陕西省")),
+    ("全省规上工业增加值由1-2月的同比下降1.5%转为增长2.4%。", "1.5%",
+     dict(value=Decimal("-1.5"), period="2022-01/2022-02", scope="陕西省")),
+    ("全市规上工业增加值连续3个月正增长。", "3个月", dict(unit="个月", kind="actual")),
+    ("县域经济占全市生产总值的58%以上。", "58%以上", dict(qualifier=">=", indicator="县域经济占生产总值比重")),
+    ("工业投资、技改投资分别增长12.1%、30.5%。", "30.5%", dict(indicator="技改投资增速")),
+    ("全市产值过50亿元的园区仅3个。", "3个", dict(kind="actual", indicator="产值过50亿元园区数")),
+    ("吸纳就业3000余人。", "3000余人", dict(value=Decimal(3000), unit="人", qualifier=">")),
+    ("务必在年底前实现新增就业1.2万人。", "1.2万人", dict(value=Decimal(12000), kind="target", commitment="务必")),
+    ("全市非公经济占比达到58.3%，连续4年位居全省首位。", "4年", dict(period=None, unit="年")),
+    ("2021年，全市非公经济占比达到58.3%，连续4年位居全省首位。", "4年", dict(period="2018/2021")),
+    ("2021年，全市非公经济占比达到58.3%，连续4年位居全省首位。", "首位", dict(kind="rank", period="2018/2021")),
+]
+
+
+@pytest.mark.parametrize("body,mention,expected", CASES, ids=[f"{i:02d}-{c[1]}" for i, c in enumerate(CASES)])
+def test_figure_fields(body, mention, expected):
+    f = one(body, mention)
+    for k, v in expected.items():
+        assert getattr(f, k) == v, (k, getattr(f, k))
+
+
+@pytest.mark.parametrize("body", [
+    "认真贯彻“六稳”“六保”要求，落实“三个确保”。",
+    "一是抓好复工复产。二是加快项目建设。",
+    "2月18日召开了全市第一次会议，市委四届十二次全会作出部署。",
+    "加快5G基站建设，筹备十四运相关工作。",
+    "两年多来，产业发展迅速；剩下的两个月要全力冲刺。",
+    "打造一批科技创新平台，培育一批示范企业。",
+], ids=["slogans", "list-markers", "dates-and-sessions", "names-with-numbers", "history-and-remaining-time",
+        "articles"])
+def test_no_figure(body):
+    assert [f.mention for f in figures(body)] == []
+
+
+def test_every_target_has_a_commitment_or_cue():
+    figs = figures("要确保全年新增规上工业企业40户以上。计划新建标准化厂房20万平方米。")
+    assert [(f.kind, f.commitment) for f in figs] == [("target", "确保"), ("target", "计划")]
