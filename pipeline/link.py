@@ -22,6 +22,17 @@ def _hid(prefix: str, *parts) -> str:
 
 
 # ---------------------------------------------------------------- figure series
+def _comparable(a: Decimal, b: Decimal) -> bool:
+    """Values close enough to be one figure revised: within max_ratio of each other."""
+    from .resources import load_toml
+
+    ratio = Decimal(str(load_toml("rules/linking.toml")["value_ratio"]["max_ratio"]))
+    a, b = abs(a), abs(b)
+    if a == 0 or b == 0:
+        return a == b
+    return max(a, b) / min(a, b) <= ratio
+
+
 def _block(f: FigureRow) -> tuple:
     return (f.scope or "", f.period or "", f.kind, unit_family(f.unit))
 
@@ -48,7 +59,8 @@ def series_of(figures: list[FigureRow], docs: dict) -> dict[str, list[FigureRow]
         keys = [indicator_key(f.indicator) for f in figs]
         for i in range(len(figs)):
             for j in range(i + 1, len(figs)):
-                if figs[i].doc_id != figs[j].doc_id and similar(keys[i], keys[j]):
+                if (figs[i].doc_id != figs[j].doc_id and _comparable(figs[i].value, figs[j].value)
+                        and similar(keys[i], keys[j])):
                     parent[find(i)] = find(j)
         groups: dict[int, list[FigureRow]] = defaultdict(list)
         for i, f in enumerate(figs):

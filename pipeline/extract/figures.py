@@ -17,7 +17,7 @@ import regex
 
 from ..model import FigureRow
 from ..normalise import numbers
-from ..normalise.indicators import _strip_scope, build_indicator, noun_phrase_before
+from ..normalise.indicators import _strip_scope, build_indicator, canonical, noun_phrase_after, noun_phrase_before
 from ..normalise.periods import period_bounds
 from ..normalise.places import scope_in
 from ..normalise.timex import find_timexes
@@ -219,7 +219,10 @@ def extract_figures(sentences, spans, ct, meta, source: str, doc_id: str) -> lis
             named = scope_in(subj, meta.city, speech)
             scope = named or sent_scope or meta.city
             sent_scope = named or sent_scope
-            indicator = _indicator(text, s, clause, cmp, after, unit, kind, sent_figs)
+            if kind == "rank" and q.qualifier == "<=" and (group := noun_phrase_after(after)):
+                indicator = canonical(group) + "排名"  # 全国前20名毛绒玩具企业: the ranked group follows the bound
+            else:
+                indicator = _indicator(text, s, clause, cmp, after, unit, kind, sent_figs)
             sent_figs.append((s, indicator, kind, unit, len(text[:s]) - len(clause), period))
             ss, se = ct.source_span(sp.start + s, sp.start + e)
             rows.append(FigureRow(

@@ -44,15 +44,27 @@ def indicator_key(indicator: str) -> str:
     return key
 
 
-def similar(a: str, b: str) -> bool:
+def similarity(a: str, b: str) -> float:
+    """0..1: the better of edit-distance similarity and character-overlap F1.
+
+    Overlap catches reordered paraphrases (标准化厂房建设面积 / 新建标准化厂房面积)
+    that an edit distance scores low.
+    """
+    from collections import Counter
+
     from rapidfuzz import fuzz
 
     if not a or not b:
+        return 0.0
+    common = sum((Counter(a) & Counter(b)).values())
+    f1 = 2 * common / (len(a) + len(b))
+    return max(fuzz.ratio(a, b) / 100, f1)
+
+
+def similar(a: str, b: str) -> bool:
+    if not a or not b:
         return False
-    if a == b:
-        return True
-    th = load_toml("rules/linking.toml")["indicator_similarity"]["threshold"]
-    return fuzz.ratio(a, b) >= th
+    return a == b or similarity(a, b) >= load_toml("rules/linking.toml")["indicator_similarity"]["threshold"]
 
 
 @cache

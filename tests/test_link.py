@@ -1,0 +1,118 @@
+"""Figure series across speeches: restated, changed, only resembling; targets against later actuals.
+
+Three synthetic speeches are written by the test, so every status and outcome is checked
+on text the rules were not tuned on.
+"""
+import csv
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_settings
+from pipeline.corpus import run
+from pipeline.normalise.indicators import indicator_key, similar
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def speech(issue: str, published: str, date: str, body: str) -> str:
+    return (f"汉政通报\n\n第{issue}期\n\n汉中市人民政府办公室\n\n{published}\n\n"
+            f"李明同志在全市工业经济推进会上的讲话\n\n（{date}）\n\n{body}\n")
+
+
+SPEECHES = {
+    "a.txt": speech("三", "2021年3月3日", "2021年3月1日",
+                    "2020年，全市非公经济占比达到60.6%。今年全市要确保新增规上工业企业40户以上，"
+                    "力争新建标准化厂房50万平方米以上。"),
+    "b.txt": speech("二十", "2021年7月2日", "2021年6月30日",
+                    "1-5月，全市新增规上工业企业18户。今年计划新增规上工业企业40户，全年新建标准化厂房力争达到70万平方米。"),
+    "c.txt": speech("二", "2022年1月12日", "2022年1月10日",
+                    "2021年，全市新增规上工业企业45户，新建标准化厂房62万平方米，全市非公经济占比达到60%。"),
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("corpus")
+    for name, text in SPEECHES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    out = corpus.parent / "kb"
+    run(corpus, out, load_settings(corpus, ner=False), progress=False, cache_dir=None)
+    return out
+
+
+def rows(kb: Path, table: str) -> list[dict]:
+    with open(kb / f"{table}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def series(kb: Path, phrase: str) -> list[dict]:
+    return [h for h in rows(kb, "figure_history") if phrase in h["indicator"]]
+
+
+def test_restated_with_a_qualifier_that_moved(kb):
+    s = [h for h in series(kb, "新增规上工业企业") if h["kind"] == "target"]
+    assert [(h["status"], h["value"], h["qualifier"]) for h in s] == [("first", "40", ">="), ("restated", "40", "=")]
+    assert s[1]["previous_qualifier"] == ">=" and s[1]["delta"] == "0"
+
+
+def test_changed_with_delta(kb):
+    s = [h for h in series(kb, "标准化厂房") if h["kind"] == "target"]
+    assert [(h["status"], h["value"]) for h in s] == [("first", "500000"), ("changed", "700000")]
+    assert s[1]["previous_value"] == "500000" and s[1]["delta"] == "200000"
+
+
+def test_resembling_figures_of_two_periods_are_not_paired(kb):
+    assert series(kb, "非公经济") == []
+
+
+OUTCOMES = [
+    ("新增规上工业企业", "40", ">=", "18", "partial", "0.45"),
+    ("新增规上工业企业", "40", ">=", "45", "met", "1.125"),
+    ("新增规上工业企业", "40", "=", "45", "met", "1.125"),
+    ("标准化厂房", "500000", ">=", "620000", "met", "1.24"),
+    ("标准化厂房", "700000", "=", "620000", "not_met", "0.8857"),
+]
+
+
+@pytest.mark.parametrize("phrase,target,qualifier,actual,outcome,share", OUTCOMES,
+                         ids=[f"{o[0]}-{o[1]}{o[2]}-{o[3]}" for o in OUTCOMES])
+def test_targets_vs_actuals(kb, phrase, target, qualifier, actual, outcome, share):
+    found = [r for r in rows(kb, "targets_vs_actuals")
+             if phrase in r["indicator"] and r["target_value"] == target and r["actual_value"] == actual
+             and r["qualifier"] == qualifier]
+    assert len(found) == 1, rows(kb, "targets_vs_actuals")
+    assert found[0]["outcome"] == outcome
+    assert Decimal(found[0]["share"]) == Decimal(share)
+
+
+def test_every_target_actual_pair_is_listed(kb):
+    assert len(rows(kb, "targets_vs_actuals")) == len(OUTCOMES)
+
+
+def test_history_command_prints_the_series(kb):
+    r = subprocess.run([sys.executable, "-m", "pipeline", "history", "标准化厂房", "--extracted", str(kb)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0
+    assert "changed" in r.stdout and "700000" in r.stdout and "2021-06-30" in r.stdout
+
+
+def test_history_command_says_when_nothing_matches(kb):
+    r = subprocess.run([sys.executable, "-m", "pipeline", "history", "无此指标", "--extracted", str(kb)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 1 and "no series" in r.stdout
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ("新建标准化厂房面积", "标准化厂房建设面积", True),
+    ("动态监测重点工业项目数", "市级重点工业项目台账项目数", True),
+    ("毛绒玩具企业排名", "毛绒玩具行业龙头企业排名", True),
+    ("规模以上工业增加值增速", "规上工业增加值增速", True),
+    ("新增规上工业企业数", "退库规上工业企业数", False),
+    ("固定资产投资增速", "工业投资增速", False),
+], ids=["reordered", "modifiers", "leading-firms", "synonym", "opposite-flows", "different-investment"])
+def test_indicator_paraphrases(a, b, expected):
+    assert similar(indicator_key(a), indicator_key(b)) is expected
