@@ -38,6 +38,7 @@ class SentenceRow:
     end: int
     section: str
     text: str
+    n_words: int = 0  # words by the run's segmenter (jieba or pkuseg)
 
 
 @dataclass

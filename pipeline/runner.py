@@ -27,7 +27,7 @@ DOC_INPUTS = ("source", "settings")
 DOC_STAGES: tuple[Stage, ...] = (
     Stage("clean", stages.clean_stage, ("source",), ("doc_id", "clean", "header_n")),
     Stage("metadata", stages.metadata_stage, ("clean", "header_n", "settings"), ("meta",)),
-    Stage("segment", stages.segment_stage, ("clean", "header_n", "doc_id"), ("sentences",)),
+    Stage("segment", stages.segment_stage, ("clean", "header_n", "doc_id", "settings"), ("sentences", "words")),
     Stage("figures", stages.figures_stage, ("sentences", "clean", "meta", "doc_id"), ("figures",)),
     Stage("deadlines", stages.deadlines_stage, ("sentences", "clean", "meta", "doc_id"), ("deadlines",)),
     Stage("entities", stages.entities_stage, ("sentences", "clean", "doc_id", "settings"), ("mentions",)),

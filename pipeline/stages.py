@@ -35,14 +35,20 @@ def metadata_stage(ctx: dict) -> None:
 
 
 def segment_stage(ctx: dict) -> None:
+    from .segmenters import get_segmenter
+
     ct, doc_id = ctx["clean"], ctx["doc_id"]
+    seg = get_segmenter(ctx["settings"].segmenter)
     spans = segment(ct.text, _body_start(ctx))
-    rows = []
+    rows, words = [], []
     for i, sp in enumerate(spans):
         s, e = ct.source_span(sp.start, sp.end)
-        rows.append(SentenceRow(doc_id, f"{doc_id}-s{i:04d}", s, e, sp.section, ct.text[sp.start:sp.end]))
+        text = ct.text[sp.start:sp.end]
+        words.append(seg.cut(text))
+        rows.append(SentenceRow(doc_id, f"{doc_id}-s{i:04d}", s, e, sp.section, text, len(words[-1])))
     ctx["sentences"] = rows
     ctx["spans"] = spans
+    ctx["words"] = words
 
 
 def figures_stage(ctx: dict) -> None:

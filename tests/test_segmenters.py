@@ -1,0 +1,65 @@
+"""Word segmenters: jieba always, pkuseg when its extra is installed (CI installs it with `make pkuseg`)."""
+import os
+
+import pytest
+
+from pipeline.segmenters import get_segmenter, pos_tag
+
+SENT = "全市规上工业增加值增长11.4%，新建标准化厂房61万平方米。"
+
+
+def test_jieba_uses_the_domain_dictionary():
+    words = get_segmenter("jieba").cut(SENT)
+    assert "规上工业增加值" in words and "标准化厂房" in words
+    assert "".join(words) == SENT
+
+
+def test_jieba_is_a_private_tokenizer():
+    import jieba
+
+    get_segmenter("jieba")
+    assert "规上工业增加值" not in jieba.lcut(SENT)  # the global tokenizer was not touched
+
+
+def test_pos_tags_cover_the_text():
+    tags = pos_tag(SENT)
+    assert "".join(w for w, _ in tags) == SENT
+    assert dict(tags)["标准化厂房"].startswith("n")
+
+
+def test_unknown_segmenter_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown segmenter"):
+        get_segmenter("nope")
+
+
+def _pkuseg_installed() -> bool:
+    try:
+        import pkuseg  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _pkuseg_installed() and not os.environ.get("CI"),
+                    reason="pkuseg is an optional extra: `make pkuseg` (CI installs it and runs this)")
+def test_pkuseg_segments_offline():
+    words = get_segmenter("pkuseg").cut(SENT)
+    assert "".join(words) == SENT
+    assert "规上工业增加值" in words  # the domain dictionary is passed to pkuseg too
+
+
+@pytest.mark.skipif(not _pkuseg_installed() and not os.environ.get("CI"),
+                    reason="pkuseg is an optional extra: `make pkuseg` (CI installs it and runs this)")
+def test_pipeline_runs_with_pkuseg(tmp_path):
+    from pathlib import Path
+
+    from pipeline.config import load_settings
+    from pipeline.corpus import run
+
+    root = Path(__file__).resolve().parent.parent
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    src = sorted((root / "corpus").glob("*.txt"))[1]
+    (corpus / src.name).write_bytes(src.read_bytes())
+    report = run(corpus, tmp_path / "out", load_settings(corpus, segmenter="pkuseg", ner=False), progress=False)
+    assert report.tables["figures"] and all(s.n_words > 0 for s in report.tables["sentences"])
