@@ -7,7 +7,7 @@ CORPUS ?= corpus
 OUT ?= extracted
 JOBS ?= 1
 
-.PHONY: help extract test test-slow eval eval-lodo train pkuseg bench notebooks lock clean-venv fonts
+.PHONY: help extract test test-slow eval eval-lodo train pkuseg bench notebooks lock clean-venv
 
 help:
 	@echo "make extract    set up .venv and write $(OUT)/ from $(CORPUS)/ (exit 3 from the pipeline = some inputs rejected: a warning)"
@@ -22,7 +22,7 @@ help:
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --upgrade pip "setuptools==84.2.1" "wheel==0.48.0"
 	$(BIN)/python -m pip install -q -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
@@ -54,7 +54,6 @@ bench: $(STAMP)
 	$(BIN)/python -m pipeline.bench
 
 notebooks: $(STAMP)
-	$(BIN)/python -m pip install -q -e '.[notebooks]' --no-build-isolation
 	$(BIN)/python notebooks/run.py
 
 lock:

@@ -59,12 +59,12 @@ def read_inputs(corpus: Path, files: list[Path]) -> tuple[list[SourceDoc], list[
 def link_corpus(results: list[DocResult], errors: list[ErrorRow]) -> dict[str, list]:
     """Corpus stages: entities across documents, figure series, targets vs actuals."""
     from .entity_link import link_entities
-    from .link import figure_history, targets_vs_actuals
+    from .link import figure_history, target_id, targets_vs_actuals
 
     results = sorted(results, key=lambda r: r.document.doc_id)
     mentions, entities = link_entities(results)
     figures = [f for r in results for f in r.figures]
-    targets = [TargetRow(f"{f.figure_id}-t", f.figure_id, f.doc_id, f.start, f.end, f.mention, f.value, f.value_max,
+    targets = [TargetRow(target_id(f), f.figure_id, f.doc_id, f.start, f.end, f.mention, f.value, f.value_max,
                          f.unit, f.qualifier, f.indicator, f.scope, f.period, f.commitment, f.sentence)
                for f in figures if f.kind == "target"]
     docs = {r.document.doc_id: r.document for r in results}

@@ -22,11 +22,16 @@ def _hid(prefix: str, *parts) -> str:
 
 
 # ---------------------------------------------------------------- figure series
-def _comparable(a: Decimal, b: Decimal) -> bool:
-    """Values close enough to be one figure revised: within max_ratio of each other."""
+def target_id(f: FigureRow) -> str:
+    """A target's id: from its document and start, like every other fact's id."""
+    return f"{f.doc_id}-t{f.start:06d}"
+
+
+def _comparable(a: Decimal, b: Decimal, rule: str = "value_ratio") -> bool:
+    """Values close enough to be one figure restated, revised or reached: within max_ratio."""
     from .resources import load_toml
 
-    ratio = Decimal(str(load_toml("rules/linking.toml")["value_ratio"]["max_ratio"]))
+    ratio = Decimal(str(load_toml("rules/linking.toml")[rule]["max_ratio"]))
     a, b = abs(a), abs(b)
     if a == 0 or b == 0:
         return a == b
@@ -125,7 +130,8 @@ def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActua
             ad = docs[a.doc_id].speech_date
             ab = period_bounds(a.period)
             if (not ad or ad <= td or not ab or a.scope != t.scope or unit_family(a.unit) != unit_family(t.unit)
-                    or ab[1] < tb[0] or ab[0] > tb[1] or not similar(tk, indicator_key(a.indicator))):
+                    or ab[1] < tb[0] or ab[0] > tb[1] or not _comparable(a.value, t.value, "target_actual_ratio")
+                    or not similar(tk, indicator_key(a.indicator))):
                 continue
             share = (a.value / t.value).quantize(Decimal("0.0001")) if t.value else None
             if _satisfies(a.value, t):
@@ -134,6 +140,6 @@ def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActua
                 outcome = "partial"
             else:
                 outcome = "not_met"
-            rows.append(TargetActualRow(t.figure_id, a.figure_id, tk, t.scope, t.period, a.period, t.value,
+            rows.append(TargetActualRow(target_id(t), a.figure_id, tk, t.scope, t.period, a.period, t.value,
                                         t.qualifier, a.value, outcome, share))
     return rows

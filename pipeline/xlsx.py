@@ -1,55 +1,74 @@
 """extracted/kb.xlsx: one sheet per table for colleagues who live in Excel.
 
-Numbers are written as numbers and text always as text (write_string), so a
-mention starting with "=" or "+" is never evaluated as a formula. Document
-dates are fixed so that the file is byte-identical between runs.
+Each sheet has the table's columns in CSV order, a bold frozen header row, an
+autofilter over the data and column widths fitted to the content (CJK counts
+double). Types come from the row dataclasses (pipeline.model), as for the CSVs:
+integer and number fields are written as numbers, date fields as Excel dates
+(yyyy-mm-dd), everything else as text with write_string, so a mention that
+starts with "=" or "+" is never a formula. The bytes are deterministic: fixed
+document properties, and xlsxwriter's in-memory mode stamps every zip member
+1980-01-01.
 """
 from __future__ import annotations
 
 import dataclasses
 import io
+import math
 from datetime import date, datetime
 from decimal import Decimal
 
 FIXED_TIME = datetime(2020, 1, 1)
+MAX_WIDTH = 60  # characters; longer cells (sentences) are cut off on screen, not in the file
+MAX_CELL = 32767  # Excel's limit on the characters of one cell
 
 
 def workbook_bytes(tables: dict[str, list], specs) -> bytes:
+    """The workbook as bytes: one sheet per (name, row class, ...) in specs, rows from tables[name]."""
     import xlsxwriter
 
     from .write import _field_type, cell
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                                   "strings_to_urls": False})
-    wb.set_properties({"title": "Bulletin knowledge base", "created": FIXED_TIME})
-    bold = wb.add_format({"bold": True})
+                                   "strings_to_urls": False, "default_date_format": "yyyy-mm-dd"})
+    wb.set_properties({"title": "Bulletin knowledge base", "subject": "extracted/ as one sheet per table",
+                       "author": "bulletin-pipeline", "comments": "Generated; columns as in KB_SCHEMA.md",
+                       "created": FIXED_TIME})
+    header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
     for name, cls, _key, _pk, _fks in specs:
         ws = wb.add_worksheet(name[:31])
         fields = [f.name for f in dataclasses.fields(cls)]
         kinds = [_field_type(cls, f)[0] for f in fields]
-        widths = [len(f) + 2 for f in fields]
+        widths = [_width(f) + 4 for f in fields]  # room for the autofilter button
         for c, f in enumerate(fields):
-            ws.write_string(0, c, f, bold)
+            ws.write_string(0, c, f, header)
         rows = tables.get(name, [])
         for r, row in enumerate(rows, start=1):
-            for c, (f, kind) in enumerate(zip(fields, kinds)):
-                v = getattr(row, f)
+            for c, kind in enumerate(kinds):
+                v = getattr(row, fields[c])
                 if v is None:
                     continue
-                if kind in ("integer", "number") and isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+                text = cell(v)
+                if kind in ("integer", "number") and _is_number(v):
                     ws.write_number(r, c, float(v) if isinstance(v, Decimal) else v)
-                    text = cell(v)
+                elif kind == "date" and isinstance(v, date) and v.year >= 1900:
+                    ws.write_datetime(r, c, datetime(v.year, v.month, v.day), day)
                 else:
-                    text = cell(v)
-                    ws.write_string(r, c, text)
-                widths[c] = max(widths[c], min(60, _width(text) + 2))
+                    ws.write_string(r, c, text[:MAX_CELL])
+                widths[c] = max(widths[c], min(MAX_WIDTH, _width(text) + 2))
         for c, w in enumerate(widths):
             ws.set_column(c, c, w)
         ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(1, len(rows)), len(fields) - 1)
+        ws.autofilter(0, 0, len(rows), len(fields) - 1)
     wb.close()
     return buf.getvalue()
+
+
+def _is_number(v) -> bool:
+    if isinstance(v, bool) or not isinstance(v, (int, float, Decimal)):
+        return False
+    return isinstance(v, int) or math.isfinite(v)
 
 
 def _width(s: str) -> int:
