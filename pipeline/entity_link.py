@@ -1,9 +1,12 @@
 """Corpus stage: one canonical entity per real enterprise or project across documents.
 
-Mentions carry a proposed canonical name (place prefix and generic industry
-words dropped); names are merged when equal or when one extends another
-(安贝斯玩具 -> 安贝斯), and a project names its enterprise when its name starts
-with one (中云科技智能终端 -> 中云科技).
+Each mention arrives with a proposed canonical name (extract/entities.py drops
+place prefixes and one industry word: 扬州安贝斯, 安贝斯玩具 -> 安贝斯). Names of one
+type are then clustered: equal names, and a name that extends a distinctive
+shorter one by generic words only (博远科技 ~ 博远). A cluster is named by its
+shortest distinctive member, and its entity_id hashes type and that name, so
+ids are stable across runs. A project carries the enterprise it is named
+after (中云科技智能终端 -> 中云科技) as owner_entity_id.
 """
 from __future__ import annotations
 
@@ -13,45 +16,113 @@ from collections import defaultdict
 from .model import EntityRow, MentionRow
 
 
-def _hid(prefix: str, *parts) -> str:
-    return prefix + hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:10]
+def entity_id(typ: str, name: str) -> str:
+    return "E" + hashlib.sha1(f"{typ}|{name}".encode("utf-8")).hexdigest()[:10]
+
+
+def _squeeze(s: str) -> str:
+    return "".join(s.split())
+
+
+def _extends(long_: str, short: str) -> bool:
+    """long_ is short plus generic words (industry, company or facility words): the same enterprise."""
+    from .extract.entities import covered, is_common, is_place
+
+    if len(short) < 2 or len(long_) <= len(short) or not long_.startswith(short):
+        return False
+    if is_common(short) or is_place(short):
+        return False
+    return covered(long_[len(short):], ("industry", "keep", "company"))
+
+
+class _Union:
+    def __init__(self, items):
+        self.up = {x: x for x in items}
+
+    def find(self, x):
+        while self.up[x] != x:
+            self.up[x] = self.up[self.up[x]]
+            x = self.up[x]
+        return x
+
+    def join(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb), key=lambda s: (len(s), s))
+            self.up[hi] = lo
+
+
+def cluster_names(typ: str, names: list[str]) -> dict[str, str]:
+    """name -> cluster name. Enterprises merge a name into a distinctive name it extends; projects only
+    merge equal names (their canonical forms already dropped quotes and generic prefixes)."""
+    from .extract.entities import is_common
+
+    names = sorted(set(names), key=lambda s: (len(s), s))
+    uf = _Union(names)
+    if typ == "enterprise":
+        for i, short in enumerate(names):
+            for long_ in names[i + 1:]:
+                if _extends(long_, short):
+                    uf.join(short, long_)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for n in names:
+        groups[uf.find(n)].append(n)
+    out = {}
+    for members in groups.values():
+        best = min(members, key=lambda s: (is_common(s), len(s), s)) if typ == "enterprise" else min(
+            members, key=lambda s: (len(s), s))
+        for n in members:
+            out[n] = best
+    return out
+
+
+def _owner(project: str, enterprises: dict[str, set[str]]) -> str | None:
+    """The enterprise whose name or alias starts the project's name, or a group/company named inside it."""
+    best, best_len = None, 0
+    for eid in sorted(enterprises):
+        for s in enterprises[eid]:
+            if len(s) < 2 or len(s) >= len(project) or len(s) <= best_len:
+                continue
+            if project.startswith(s) or (s.endswith(("集团", "公司")) and s in project):
+                best, best_len = eid, len(s)
+    return best
 
 
 def link_entities(results) -> tuple[list[MentionRow], list[EntityRow]]:
-    """Merge mention names into entities: equal names, or a name that extends another (安贝斯玩具 -> 安贝斯)."""
+    """Mentions with their entity_id, and one EntityRow per cluster (doc_count, first/last speech date)."""
+    from .extract.entities import canonical_enterprise, canonical_project
+
     mentions = [m for r in results for m in r.mentions]
     dates = {r.document.doc_id: r.document.speech_date for r in results}
-    names: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m in mentions:
-        names[(m.type, m.name or m.mention)].add(m.mention)
-    canon: dict[tuple[str, str], str] = {}
+
+    def proposed(m: MentionRow) -> str:
+        if m.name:
+            return m.name
+        return canonical_enterprise(m.mention) if m.type == "enterprise" else canonical_project(m.mention)
+
     by_type: dict[str, list[str]] = defaultdict(list)
-    for typ, name in sorted(names):
-        by_type[typ].append(name)
-    for typ, lst in by_type.items():
-        lst.sort(key=lambda s: (len(s), s))
-        for name in lst:
-            root = next((c for c in lst if len(c) < len(name) and len(c) >= 2 and name.startswith(c)
-                         and canon.get((typ, c)) == c), name)
-            canon[(typ, name)] = root
-    ents: dict[str, dict] = {}
-    out_mentions = []
     for m in mentions:
-        name = canon[(m.type, m.name or m.mention)]
-        eid = _hid("E", m.type, name)
+        by_type[m.type].append(proposed(m))
+    canon = {typ: cluster_names(typ, names) for typ, names in by_type.items()}
+
+    ents: dict[str, dict] = {}
+    out = []
+    for m in mentions:
+        name = canon[m.type][proposed(m)]
+        eid = entity_id(m.type, name)
         e = ents.setdefault(eid, {"type": m.type, "name": name, "aliases": set(), "docs": set()})
-        e["aliases"].update({m.mention.replace(" ", "").replace("\n", ""), m.name or ""} - {"", name})
+        e["aliases"].update({_squeeze(m.mention), proposed(m)} - {"", name})
         e["docs"].add(m.doc_id)
-        out_mentions.append(MentionRow(m.mention_id, m.doc_id, m.start, m.end, m.mention, m.type, eid, m.method,
-                                       m.name))
-    enterprise_names = sorted(((e["name"], eid) for eid, e in ents.items() if e["type"] == "enterprise"),
-                              key=lambda x: -len(x[0]))
+        out.append(MentionRow(m.mention_id, m.doc_id, m.start, m.end, m.mention, m.type, eid, m.method, m.name))
+
+    firms = {eid: {e["name"], *e["aliases"]} for eid, e in ents.items() if e["type"] == "enterprise"}
     rows = []
     for eid, e in sorted(ents.items()):
-        owner = None
-        if e["type"] == "project":
-            owner = next((oid for n, oid in enterprise_names if len(n) >= 2 and e["name"].startswith(n)), None)
+        owner = _owner(canonical_project(e["name"]), firms) if e["type"] == "project" else None
+        if owner is None and e["type"] == "project":
+            owner = next((o for a in sorted(e["aliases"]) if (o := _owner(canonical_project(a), firms))), None)
         seen = sorted(d for d in (dates.get(x) for x in e["docs"]) if d)
         rows.append(EntityRow(eid, e["type"], e["name"], sorted(e["aliases"]), owner, len(e["docs"]),
                               seen[0] if seen else None, seen[-1] if seen else None))
-    return out_mentions, rows
+    out.sort(key=lambda m: (m.doc_id, m.start, m.end, m.type))
+    return out, rows

@@ -1,113 +1,625 @@
-"""Enterprise and project mentions: a rule layer (rules/entities.toml) plus the shipped NER model.
+"""Enterprise and project mentions: a rule layer (rules/entities.toml) combined with the shipped span model.
 
-Rules find names in enumerations closed by 等 + a head noun, by company and
-facility suffixes, and in quotes after building verbs; the statistical model
-(if shipped and enabled) adds names the rules do not know. Each mention
-records which produced it. Canonical names drop place prefixes and generic
-industry words so that 扬州安贝斯 and 安贝斯玩具 meet as 安贝斯 when linked.
+Rules propose names from enumerations closed by 等 + a head noun, company and
+facility suffixes, quoted facilities and projects named after an enterprise;
+a project item that starts with a brand also yields its enterprise
+(中云科技智能终端 -> 中云科技). The model (extract/ner.py) scores spans: it
+confirms the rules' weak proposals (a facility word outside any list) and adds
+confident names the rules miss. Every mention records what produced it (rule,
+ner, gazetteer). Canonical names drop place prefixes and one generic industry
+word so that 扬州安贝斯 and 安贝斯玩具 meet as 安贝斯 when linked.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 import regex
 
 from ..model import MentionRow
-from ..normalise.places import counties_of, divisions
-from ..resources import load_toml
+from ..resources import load_toml, load_tsv
+
+COMMON_FREQ = 100          # a word this frequent in jieba's dictionary is a common word, not a brand
+MAX_LEFT = 16              # how far a suffix-found name may run left of its suffix
+QUOTES = "“”\"「」"
+_CLAUSE_END = set("，。；：！？,;:!?（）()《》【】[]\n")
 
 
+@dataclass(frozen=True)
+class Candidate:
+    start: int            # offsets in the sentence text
+    end: int
+    type: str             # enterprise | project
+    method: str           # rule | ner | gazetteer
+    rule: str = ""        # which rule (or "model")
+    weak: bool = False    # a rule guess the model must confirm when it runs
+    score: float = 1.0
+
+
+# ---------------------------------------------------------------------------------------------- resources
 @cache
-def _rules() -> dict:
+def rules() -> dict:
     raw = load_toml("rules/entities.toml")
-    out = {k: regex.compile(v["pattern"]) for k, v in raw.items() if "pattern" in v}
-    out["ent_heads"] = tuple(raw["list_enterprise_heads"]["words"])
-    out["pro_heads"] = tuple(raw["list_project_heads"]["words"])
+    out = {k: dict(v, rx=regex.compile(v["pattern"])) for k, v in raw.items() if "pattern" in v}
     return out
 
 
 @cache
-def _place_prefixes() -> tuple[str, ...]:
-    """Province and city names (and their short forms) that may prefix a company name."""
-    names = set()
+def _words() -> dict[str, frozenset]:
+    kinds: dict[str, set] = {}
+    for row in load_tsv("lexicons/entity_generic_words.tsv"):
+        kinds.setdefault(row["kind"], set()).add(row["word"])
+    kinds["lead"] = {r["word"] for r in load_tsv("lexicons/entity_lead_words.tsv")}
+    return {k: frozenset(v) for k, v in kinds.items()}
+
+
+@cache
+def _places() -> frozenset:
+    """Provinces, cities and counties with their short forms (安康, 旬阳, 扬州, 广东)."""
+    from ..normalise.places import divisions
+
+    out = set()
+    for d in divisions():
+        out.add(d.name)
+        for suf in ("特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "县", "区", "州", "盟"):
+            if d.name.endswith(suf) and len(d.name) - len(suf) >= 2:
+                out.add(d.name[: -len(suf)])
+                break
+    return frozenset(out)
+
+
+@cache
+def _upper_places() -> tuple[str, ...]:
+    """Province and city names and short forms: the prefixes stripped from an enterprise name."""
+    from ..normalise.places import divisions
+
+    out = set()
     for d in divisions():
         if d.level in ("province", "city"):
-            names.add(d.name)
-            for suf in ("省", "市", "自治区", "特别行政区"):
+            out.add(d.name)
+            for suf in ("特别行政区", "自治区", "省", "市"):
                 if d.name.endswith(suf) and len(d.name) - len(suf) >= 2:
-                    names.add(d.name[: -len(suf)])
-    return tuple(sorted(names, key=len, reverse=True))
+                    out.add(d.name[: -len(suf)])
+    return tuple(sorted(out, key=lambda s: (-len(s), s)))
 
 
-def canonical_enterprise(name: str) -> str:
-    r = _rules()
-    core = name.replace("“", "").replace("”", "")
-    for p in _place_prefixes():
-        if core.startswith(p) and len(core) - len(p) >= 2:
-            core = core[len(p):]
-            break
-    stripped = r["generic_tail"].sub("", core)
-    if len(stripped) >= 2 and not stripped.endswith(("集团", "厂")):
-        core = stripped
-    return core
+@cache
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    return tok
 
 
-def _is_place(name: str) -> bool:
-    return name in _place_prefixes() or any(name == c for c in counties_of("安康市"))
+def tokens(text: str) -> list[str]:
+    return _jieba().lcut(text, HMM=True)
 
 
-def _candidates(text: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, type, method) over one cleaned sentence."""
-    r = _rules()
+def is_common(word: str) -> bool:
+    """A frequent dictionary word (合力, 通用, 西北): too plain to name an enterprise alone."""
+    return (_jieba().FREQ.get(word) or 0) >= COMMON_FREQ
+
+
+def is_place(word: str) -> bool:
+    return word in _places() or word in _words()["region"]
+
+
+def is_generic(word: str) -> bool:
+    w = _words()
+    return word in w["category"] or word in w["industry"] or word in w["region"] or word in w["keep"]
+
+
+def covered(s: str, kinds=("industry", "category", "keep", "region")) -> bool:
+    """s is a concatenation of lexicon words (毛绒玩具|文创|产业): a description, not a name."""
+    vocab = set().union(*(_words()[k] for k in kinds))
+    ok = [True] + [False] * len(s)
+    for i in range(len(s)):
+        if ok[i]:
+            for j in range(i + 1, min(len(s), i + 8) + 1):
+                if s[i:j] in vocab:
+                    ok[j] = True
+    return bool(s) and ok[len(s)]
+
+
+def _starts_word(s: str, kinds: tuple[str, ...]) -> str:
+    best = ""
+    for k in kinds:
+        for w in _words()[k]:
+            if len(w) > len(best) and s.startswith(w):
+                best = w
+    return best
+
+
+def _place_prefix(s: str) -> str:
+    """The longest place name (province, city, county or short form) that starts s."""
+    return next((s[:k] for k in range(min(len(s), 8), 1, -1) if s[:k] in _places()), "")
+
+
+# ---------------------------------------------------------------------------------------------- trimming
+def _lead_cut(text: str, s: int, e: int, inner: bool) -> int:
+    """New start of text[s:e] after the verbs and function words that open it (突出抓好|旬阳烟厂).
+
+    Words are jieba tokens, so 及时雨食品 keeps its 及. With inner=True the cut may also fall after the
+    last lead word inside (针对物流贵引进了|上港物流集团): used where no separator bounds the name."""
+    lead = _words()["lead"]
+    toks = tokens(text[s:e])
+    pos = [s]
+    for t in toks:
+        pos.append(pos[-1] + len(t))
+    start_i = 0
+    if inner:
+        for i, t in enumerate(toks[:-1]):
+            if t in lead and (len(t) >= 2 or t in ("了", "的", "和", "及", "与")):
+                start_i = i + 1
+    while start_i < len(toks) - 1 and toks[start_i] in lead:
+        start_i += 1
+    return pos[start_i]
+
+
+def _strip_quotes(text: str, s: int, e: int) -> tuple[int, int]:
+    """Drop quotes that wrap the whole span (“安康无水港” -> 安康无水港); inner quotes stay."""
+    while e - s >= 2 and text[s] in QUOTES and text[e - 1] in QUOTES and not any(
+            c in QUOTES for c in text[s + 1:e - 1]):
+        s, e = s + 1, e - 1
+    if e - s >= 1 and text[s] in QUOTES and not any(c in QUOTES for c in text[s + 1:e]):
+        s += 1
+    if e - s >= 1 and text[e - 1] in QUOTES and not any(c in QUOTES for c in text[s:e - 1]):
+        e -= 1
+    return s, e
+
+
+def _bare(s: str) -> str:
+    return "".join(c for c in s if not c.isspace() and c not in QUOTES)
+
+
+def plausible(name: str, typ: str) -> bool:
+    """Filters every rule applies: not a body, place, count, clause or kind of thing."""
+    r = rules()
+    bare = _bare(name)
+    if len(bare) < 2 or len(bare) > 30 or bare[0].isdigit():
+        return False
+    if name.count("“") != name.count("”"):
+        return False
+    if r["not_entity"]["rx"].search(bare) or r["not_name_inside"]["rx"].search(bare):
+        return False
+    if is_generic(bare) or is_place(bare) or r["generic_suffix"]["rx"].search(bare):
+        return False
+    head = regex.search(r"(?:项目|工程|企业)$", bare)
+    if head and (len(bare) - len(head[0]) <= 2 or covered(bare[: head.start()])):
+        return False                      # 重点工业项目, 大项目: a kind of project, not one
+    return True
+
+
+# ---------------------------------------------------------------------------------------------- rules
+def _clause_start(text: str, i: int) -> int:
+    while i > 0 and text[i - 1] not in _CLAUSE_END:
+        i -= 1
+    return i
+
+
+def _clause_end(text: str, i: int) -> int:
+    while i < len(text) and text[i] not in _CLAUSE_END:
+        i += 1
+    return i
+
+
+def _split_items(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Items of text[s:e] separated by 、 and by 和/及/与 when jieba reads them as connectors."""
     out = []
-    for m in r["list"].finditer(text):
-        head = m["head"]
-        typ = "enterprise" if head in r["ent_heads"] else "project"
-        pos = m.start("items")
-        for item in regex.split(r"(、|和|及)", m["items"]):
-            if item in ("、", "和", "及"):
-                pos += len(item)
-                continue
-            s, e = pos, pos + len(item)
-            pos = e
-            pm = r["strip_prefix_words"].match(item)
-            if pm:
-                s += pm.end()
-            name = text[s:e]
-            if len(name) < 2 or r["not_entity"].search(name) or _is_place(name):
-                continue
-            out.append((s, e, typ, "rule"))
-            if typ == "project":
-                core = canonical_enterprise(name)
-                if core != name.replace("“", "").replace("”", "") and len(core) >= 2 and not _is_place(core):
-                    out.append((s, s + len(core), "enterprise", "rule"))
-    for key, typ in (("company_suffix", "enterprise"), ("project_suffix", "project"), ("quoted_project", "project")):
-        for m in r[key].finditer(text):
-            s, e = m.span("name")
-            pm = r["strip_prefix_words"].match(text, s, e)
-            if pm:
-                s = pm.end()
-            if e - s >= 3 and not r["not_entity"].search(text[s:e]):
-                out.append((s, e, typ, "rule"))
+    pos = s
+    for piece in regex.split(r"(、)", text[s:e]):
+        if piece == "、":
+            pos += 1
+            continue
+        ps = pos
+        sub = [ps]
+        acc = ps
+        toks = tokens(piece)
+        for k, t in enumerate(toks):
+            if t in ("和", "及", "与", "以及") and 0 < k < len(toks) - 1 and acc - sub[-1] >= 2:
+                out.append((sub[-1], acc))
+                sub.append(acc + len(t))
+            acc += len(t)
+        out.append((sub[-1], ps + len(piece)))
+        pos = ps + len(piece)
+    return [(a, b) for a, b in out if b > a]
+
+
+def _item_span(text: str, s: int, e: int) -> tuple[int, int]:
+    """A list item without the verbs before it (加快推进|X) and without wrapping quotes."""
+    s = _lead_cut(text, s, e, inner=True)
+    return _strip_quotes(text, s, e)
+
+
+def brand_of(name: str) -> tuple[int, int] | None:
+    """Span of the enterprise a project is named after (中云科技智能终端 -> 中云科技; 通用汽配制造 -> 通用汽配).
+
+    The brand is 2-6 Han characters before an industry word or a place; a place prefix is kept in the span
+    (上海港务集团 -> whole); a common word is extended by the industry word after it; regions, places and
+    industry words are never brands (锂电新能源, 西北电子信息基地, 旬阳水电站 have none)."""
+    w = _words()
+    off = 0
+    pre = next((p for p in _upper_places() if name.startswith(p)), "")
+    if pre and len(name) - len(pre) >= 2:
+        off = len(pre)
+    core = name[off:]
+    if not core or _starts_word(core, ("industry", "category", "region", "keep")) or _starts_word(core, ("lead",)):
+        return None
+    for i in range(2, min(len(core), 7)):
+        nxt = _starts_word(core[i:], ("industry", "keep", "region")) or (
+            _place_prefix(core[i:]))
+        if not nxt:
+            continue
+        brand = core[:i]
+        if not regex.fullmatch(r"\p{Han}+", brand) or is_place(brand) or is_generic(brand):
+            return None
+        if any(c in brand for c in "的了和与及"):
+            return None
+        end = i
+        if nxt in w["keep"]:
+            end = i + len(nxt)
+        elif is_common(brand):
+            if nxt not in w["industry"]:
+                return None
+            end = i + len(nxt)
+        if end >= len(core):          # the whole item is the enterprise name: the caller has it already
+            return None
+        return 0, off + end
+    return None
+
+
+def _from_list(text: str, name: str, m) -> list[Candidate]:
+    """Items of one enumeration, typed by its head; a project item also yields the brand it carries. A list
+    where fewer than half the items pass the filters is a list of kinds of things, and yields nothing."""
+    r = rules()[name]
+    if name == "list_close":
+        if rules()["list_between_block"]["rx"].search(m["between"]):
+            return []
+        s0, e0 = _clause_start(text, m.start()), m.start()
+    else:
+        s0, e0 = m.start("items"), m.end("items")
+        tail = regex.search(r"[等]", text[s0:e0])
+        if tail:
+            e0 = s0 + tail.start()
+    head = m["head"]
+    typ = "enterprise" if head in r.get("enterprise_heads", ["企业"]) else "project"
+    items = _split_items(text, s0, e0)
+    good, seen = [], 0
+    for a, b in reversed(items):          # from 等 back to where the list starts
+        seen += 1
+        a2, b2 = _item_span(text, a, b)
+        if b2 - a2 >= (2 if name == "list_close" else 3) and plausible(text[a2:b2], typ):
+            good.append((a2, b2))
+        if a2 > a and _lead_cut(text, a, b, inner=True) > _lead_cut(text, a, b, inner=False):
+            break                         # a verb inside: the list opens here (…围绕|X、Y等)
+    good.reverse()
+    if not good or 2 * len(good) < seen or (name == "list_open" and len(items) < 2):
+        return []
+    out = []
+    for a, b in good:
+        out.append(Candidate(a, b, typ, "rule", name))
+        if typ == "project":
+            br = brand_of(text[a:b])
+            if br:
+                out.append(Candidate(a + br[0], a + br[1], "enterprise", "rule", name + ".brand"))
     return out
+
+
+def _company_ok(modifier: str) -> bool:
+    """The words before 集团/公司 hold a place, a Latin name or an uncommon word (not 园区平台|公司)."""
+    if regex.search(r"[A-Za-z]", modifier):
+        return True
+    toks = tokens(modifier)
+    return any(is_place(t) or (not is_common(t) and not is_generic(t) and len(t) >= 2) for t in toks) or any(
+        is_place(modifier[:i]) for i in range(2, len(modifier) + 1))
+
+
+def _from_suffix(text: str, name: str, m) -> list[Candidate]:
+    r = rules()[name]
+    typ = r["type"]
+    ss = m.start()
+    ls = ss
+    while ls > 0 and ss - ls < MAX_LEFT and text[ls - 1] not in _CLAUSE_END and text[ls - 1] != "、" and (
+            regex.match(r"[\p{Han}A-Za-z0-9“”]", text[ls - 1])):
+        ls -= 1
+    if ls == ss:
+        return []
+    a = _lead_cut(text, ls, m.end(), inner=True)
+    a, b = _strip_quotes(text, a, m.end())
+    modifier = _bare(text[a:ss])
+    if len(modifier) < 2 or not plausible(text[a:b], typ):
+        return []
+    if typ == "enterprise":
+        if not _company_ok(modifier):
+            return []
+        return [Candidate(a, b, typ, "rule", name)]
+    if rules()["designation_before"]["rx"].search(text[_clause_start(text, ls):ss]):
+        return []
+    if covered(modifier, ("lead",)) or modifier in _words()["category"]:
+        return []
+    cue = bool(rules()["build_cue"]["rx"].search(text[_clause_start(text, ls):_clause_end(text, b)]))
+    out = [Candidate(a, b, typ, "rule", name, weak=not cue)]
+    br = brand_of(text[a:b])
+    if br:
+        out.append(Candidate(a + br[0], a + br[1], "enterprise", "rule", name + ".brand", weak=not cue))
+    return out
+
+
+def _from_quoted(text: str, name: str, m) -> list[Candidate]:
+    if not (m["before"] or m["after"]):
+        return []
+    a, b = m.span("name")
+    if not plausible(text[a:b], "project"):
+        return []
+    return [Candidate(a, b, "project", "rule", name)]
+
+
+def _from_named(text: str, name: str, m) -> list[Candidate]:
+    a, b = m.span("name")
+    a = _lead_cut(text, a, b, inner=True)
+    if b - a < 4 or "等" in text[a:b] or not plausible(text[a:b], "project"):
+        return []                         # “X”等重点项目 is a list's tail, not a name
+    out = [Candidate(a, b, "project", "rule", name)]
+    br = brand_of(text[a:b])
+    if br:
+        out.append(Candidate(a + br[0], a + br[1], "enterprise", "rule", name + ".brand"))
+    return out
+
+
+_FINDERS = {"list": _from_list, "suffix": _from_suffix, "quoted": _from_quoted, "named": _from_named}
+
+
+def rule_candidates(text: str, only: str | None = None) -> list[Candidate]:
+    """Every rule's proposals over one sentence (only: one rule's, for its tests)."""
+    out = []
+    for name, r in rules().items():
+        kind = r.get("kind")
+        if not kind or (only and name != only):
+            continue
+        for m in r["rx"].finditer(text):
+            out.extend(_FINDERS[kind](text, name, m))
+    return _dedupe(out)
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """One candidate per (span, type): the strongest (strong rule > weak rule > model), then the first."""
+    best: dict[tuple[int, int, str], Candidate] = {}
+    for c in cands:
+        k = (c.start, c.end, c.type)
+        old = best.get(k)
+        if old is None or _rank(c) > _rank(old):
+            best[k] = c
+    return sorted(best.values(), key=lambda c: (c.start, c.end, c.type))
+
+
+def _rank(c: Candidate) -> tuple:
+    return (c.method == "rule", not c.weak, c.score)
+
+
+# ---------------------------------------------------------------------------------------------- model candidates
+def context_tags(text: str) -> list[str]:
+    """Per character, the enumeration it sits in: L-enterprise / L-project (closed by 等 + that head),
+    L-other (any other 、 list or X等), O outside. A feature for the model, which cannot see that far."""
+    tags = ["O"] * len(text)
+    r = rules()["list_close"]
+    done = set()
+    for m in r["rx"].finditer(text):
+        a = _clause_start(text, m.start())
+        blocked = bool(rules()["list_between_block"]["rx"].search(m["between"]))
+        kind = "other" if blocked else ("enterprise" if m["head"] in r["enterprise_heads"] else "project")
+        for i in range(a, m.start()):
+            tags[i] = "L-" + kind
+        done.add(a)
+    start = 0
+    for end in [i for i, c in enumerate(text) if c in _CLAUSE_END] + [len(text)]:
+        if start not in done and ("、" in text[start:end] or "等" in text[start:end]):
+            stop = text.find("等", start, end)
+            for i in range(start, stop if stop > start else end):
+                tags[i] = "L-other"
+        start = end + 1
+    return tags
+
+
+def loose_candidates(text: str, max_len: int = 16) -> list[tuple[int, int]]:
+    """Spans the model is asked about: a high-recall superset of what the rules accept.
+
+    Items of any 、/和 enumeration and of any X等 phrase, brands inside them, every left boundary of a
+    company or facility suffix, quoted names, and uncommon words with the industry/company/facility words
+    after them. No lexicon filter decides here: the model learns which of these are names."""
+    out: set[tuple[int, int]] = set()
+
+    def add(a: int, b: int) -> None:
+        a, b = _strip_quotes(text, a, b)
+        if 2 <= b - a <= max_len and not any(c in _CLAUSE_END or c == "、" for c in text[a:b]):
+            out.add((a, b))
+            br = brand_of(text[a:b])
+            if br:
+                out.add((a + br[0], a + br[1]))
+
+    bounds = [i for i, c in enumerate(text) if c in _CLAUSE_END] + [len(text)]
+    start = 0
+    for end in bounds:
+        clause = text[start:end]
+        stop = clause.find("等")
+        span_end = start + stop if stop > 0 else end
+        items = _split_items(text, start, span_end)
+        if len(items) >= 2 or stop > 0:
+            for k, (a, b) in enumerate(items):
+                add(_lead_cut(text, a, b, inner=True), b)
+        start = end + 1
+    for name in ("company_suffix", "facility_suffix"):
+        for m in rules()[name]["rx"].finditer(text):
+            ls = _clause_start(text, m.start())
+            pos = m.start()
+            for t in reversed(tokens(text[max(ls, m.start() - 12):m.start()])):
+                if t == "、" or t in _CLAUSE_END:
+                    break
+                pos -= len(t)
+                add(pos, m.end())
+    for m in regex.finditer(r"[“\"]([^“”\"]{2,16})[”\"]", text):
+        add(*m.span(1))
+    w = _words()
+    tails = w["industry"] | w["keep"] | w["facility"] | w["company"]
+    toks = tokens(text)
+    pos = [0]
+    for t in toks:
+        pos.append(pos[-1] + len(t))
+    for i, t in enumerate(toks):
+        if len(t) >= 2 and regex.fullmatch(r"\p{Han}+", t) and not is_common(t) and not is_generic(t) \
+                and t not in w["lead"]:
+            a = pos[i - 1] if i and is_place(toks[i - 1]) else pos[i]
+            add(a, pos[i + 1])
+            j = i + 1
+            while j < len(toks) and j - i <= 3 and toks[j] in tails:
+                add(a, pos[j + 1])
+                j += 1
+    for c in rule_candidates(text):
+        add(c.start, c.end)
+    return sorted(out)
+
+
+# ---------------------------------------------------------------------------------------------- combining
+def _overlaps(a: Candidate, b: Candidate) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _model_spans(text: str, spans, threshold: float) -> list[Candidate]:
+    """Model spans above the threshold, outer quotes dropped, overlaps of one type resolved by score."""
+    kept: list[Candidate] = []
+    for s, e, typ, sc in sorted(spans, key=lambda x: (-x[3], x[0], x[1], x[2])):
+        s, e = _strip_quotes(text, s, e)
+        c = Candidate(s, e, typ, "ner", "model", score=sc)
+        if sc >= threshold and e - s >= 2 and not any(k.type == typ and _overlaps(k, c) for k in kept):
+            kept.append(c)
+    return kept
+
+
+DEFAULT_PARAMS = {"add": 0.8, "confirm": 0.5, "model": 0.5}
+
+
+def combine(text: str, rule_cands: list[Candidate], spans, mode: str, params: dict | None = None) -> list[Candidate]:
+    """Rules only, model only, or both.
+
+    rules: every strong rule; weak ones (a facility word with no building verb in its clause) are dropped.
+    model: the model's spans >= `model`, overlaps of one type resolved by score.
+    both:  strong rules; a weak rule when the model scores an overlapping span of its type >= `confirm`;
+           and the model's own names >= `add` that pass the rules' filters (no body, place, category ...)
+           where no rule of that type has spoken (nor, for an enterprise, a rule project)."""
+    p = {**DEFAULT_PARAMS, **(params or {})}
+    strong = [c for c in rule_cands if not c.weak]
+    if mode == "rules":
+        return strong
+    spans = spans or []
+    if mode == "model":
+        return _model_spans(text, spans, p["model"])
+    out = list(strong)
+    for c in rule_cands:
+        if c.weak and any(typ == c.type and s < c.end and c.start < e and sc >= p["confirm"]
+                          for s, e, typ, sc in spans):
+            out.append(c)
+    for m in _model_spans(text, spans, p["add"]):
+        if not plausible(text[m.start:m.end], m.type) or any(r.type == m.type and _overlaps(r, m) for r in out):
+            continue
+        if m.type == "enterprise" and any(r.type == "project" and _overlaps(r, m) for r in strong):
+            continue                      # the rules already said which enterprise, if any, names that project
+        out.append(m)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- document
+def _gazetteer(texts: list[str], found: list[list[Candidate]]) -> list[list[Candidate]]:
+    """Later bare mentions of enterprise names the rules found in this document (安贝斯 after 扬州安贝斯)."""
+    names = set()
+    for text, cands in zip(texts, found):
+        for c in cands:
+            if c.type == "enterprise" and c.method == "rule" and not c.weak:
+                core = canonical_enterprise(text[c.start:c.end])
+                if len(core) >= 3 or (len(core) == 2 and not is_common(core)):
+                    if not is_place(core) and not is_generic(core):
+                        names.add(core)
+    out = []
+    for text, cands in zip(texts, found):
+        add = []
+        for n in sorted(names, key=lambda x: (-len(x), x)):
+            for m in regex.finditer(regex.escape(n), text):
+                c = Candidate(m.start(), m.end(), "enterprise", "gazetteer", "gazetteer")
+                if not any(_overlaps(c, k) for k in cands + add):
+                    add.append(c)
+        out.append(cands + add)
+    return out
+
+
+def extract(texts: list[str], mode: str = "both", predict=None, params: dict | None = None) -> list[list[Candidate]]:
+    """Candidates per sentence of one document. predict(texts) -> spans per text, (start, end, type, score)."""
+    rule_c = [rule_candidates(t) for t in texts] if mode != "model" else [[] for _ in texts]
+    spans = predict(texts) if (predict is not None and mode != "rules") else [None] * len(texts)
+    found = [combine(t, r, s, mode, params) for t, r, s in zip(texts, rule_c, spans)]
+    if mode != "model":
+        found = _gazetteer(texts, found)
+    return [_dedupe(f) for f in found]
 
 
 def find_mentions(sentences, spans, ct, source: str, doc_id: str, settings) -> list[MentionRow]:
-    seen = set()
-    rows = []
-    for sent, sp in zip(sentences, spans):
-        cands = _candidates(sent.text)
-        if settings.ner:
-            from .ner import predict
+    """Mentions of one document, in source offsets; rules plus the shipped model when settings.ner."""
+    predict = None
+    if getattr(settings, "ner", False):
+        from .ner import shipped_predictor
 
-            cands += predict(sent.text)
-        for s, e, typ, method in cands:
-            ss, se = ct.source_span(sp.start + s, sp.start + e)
-            if (ss, se, typ) in seen:
+        predict = shipped_predictor()
+    texts = [s.text for s in sentences]
+    found = extract(texts, "both" if predict else "rules", predict)
+    return mention_rows(texts, spans, found, ct, source, doc_id)
+
+
+def mention_rows(texts, spans, found, ct, source, doc_id) -> list[MentionRow]:
+    rows, seen = [], set()
+    for text, sp, cands in zip(texts, spans, found):
+        for c in cands:
+            ss, se = ct.source_span(sp.start + c.start, sp.start + c.end)
+            if (ss, se, c.type) in seen or se <= ss:
                 continue
-            seen.add((ss, se, typ))
-            surface = sent.text[s:e]
-            name = canonical_enterprise(surface) if typ == "enterprise" else surface.replace("“", "").replace("”", "")
-            rows.append(MentionRow(f"{doc_id}-m{ss:06d}-{se:06d}-{typ[0]}", doc_id, ss, se, source[ss:se], typ, "",
-                                   method, name))
-    return rows
+            seen.add((ss, se, c.type))
+            surface = text[c.start:c.end]
+            name = canonical_enterprise(surface) if c.type == "enterprise" else canonical_project(surface)
+            rows.append(MentionRow(f"{doc_id}-m{ss:06d}-{se:06d}-{c.type[0]}", doc_id, ss, se, source[ss:se],
+                                   c.type, "", c.method, name))
+    return sorted(rows, key=lambda r: (r.start, r.end, r.type))
+
+
+# ---------------------------------------------------------------------------------------------- names
+def canonical_enterprise(surface: str) -> str:
+    """Shortest distinctive name: 扬州安贝斯 -> 安贝斯, 汇美思毛绒玩具 -> 汇美思; 杭州合力, 旬阳烟厂, 华银科技 stay.
+
+    A province/city prefix goes when the rest is not a common word; one industry word at the end goes
+    when the core left is 2+ characters, not common, not a place; company words (科技, 集团, 厂) stay."""
+    s = rules()["generic_tail"]["rx"].sub("", _bare(surface))
+    if regex.search(r"(?:集团|公司|厂)$", s):
+        return s
+    for p in _upper_places():
+        if s.startswith(p):
+            rest = s[len(p):]
+            if len(rest) >= 2 and not is_common(rest) and not is_generic(rest) and not is_place(rest):
+                s = rest
+            break
+    for w in sorted(_words()["industry"], key=lambda x: (-len(x), x)):
+        if s.endswith(w) and len(s) > len(w):
+            core = s[: -len(w)]
+            if len(core) >= 2 and not is_common(core) and core not in _upper_places() and not is_generic(core) \
+                    and not covered(core):
+                s = core
+            break
+    return s
+
+
+def canonical_project(surface: str) -> str:
+    """Without quotes and spaces; a quoted name behind generic words stands alone (毛绒玩具文创产业“五大中心” ->
+    五大中心)."""
+    s = "".join(c for c in surface if not c.isspace())
+    m = regex.fullmatch(r"(?P<pre>[^“”\"]*)[“\"](?P<q>[^“”\"]{2,})[”\"]", s)
+    if m and (not m["pre"] or covered(m["pre"])):
+        return m["q"]
+    return _bare(s)

@@ -1,28 +1,191 @@
-"""The shipped statistical NER model, loaded once per process; absent model -> no predictions."""
+"""The span model: a character-level spaCy spancat trained by `python -m pipeline.train`.
+
+Tokens are characters (spacy.blank("zh")'s default segmenter), so a name's
+boundaries never depend on jieba; jieba words and the rule lexicons still reach
+the model as features (LEMMA = the word a character belongs to, TAG = its
+position in that word and the word's class: industry word, place, lead verb,
+uncommon word ...). spancat rather than ner because mentions nest (an
+enterprise inside its project) and because the rules need a score per span to
+confirm their weak guesses. The spans it scores come from a loose candidate
+generator (entities.loose_candidates: every enumeration item, suffix boundary,
+quoted name, uncommon word + industry word), so it learns to tell names from
+the hard negatives around them, which a few thousand sentences can teach. Loaded lazily, once per process, from the repository.
+"""
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
+from pathlib import Path
 
-from ..resources import path
+from ..resources import path as resource_path
+
+MODEL_DIR = "models/entities"
+SPANS_KEY = "sc"
+LABELS = ("enterprise", "project")
+MIN_SIZE, MAX_SIZE = 2, 16
+_BREAK = set("，。；：！？、,;:!?（）()《》【】[] \t\r\n\u3000")
 
 
 @cache
-def _nlp():
+def register() -> None:
+    """Register the feature component and the suggester with spaCy (idempotent; needed before load)."""
+    from spacy.language import Language
+    from spacy.util import registry
+
+    Language.component("bulletin_entity_features", func=featurize)
+
+    @registry.misc("bulletin.entity_candidates.v1")
+    def make_suggester(max_size: int):
+        def suggest(docs, *, ops=None):
+            return candidate_spans(docs, max_size, ops)
+
+        return suggest
+
+
+def _word_class(word: str) -> str:
+    from .entities import _words, is_common, is_place
+
+    w = _words()
+    for kind in ("facility", "company", "industry", "keep", "region", "category", "lead"):
+        if word in w[kind]:
+            return kind
+    if is_place(word):
+        return "place"
+    if len(word) == 1:
+        return "punct" if word in _BREAK or word in "“”\"" else "char"
+    return "common" if is_common(word) else "rare"
+
+
+def featurize(doc):
+    """Set LEMMA (the jieba word holding each character), TAG (B/M/E/S + the word's class) and DEP (the
+    enumeration the character sits in, entities.context_tags)."""
+    from .entities import context_tags, tokens
+
+    text = doc.text
+    word_at, tag_at = [""] * len(text), ["S-punct"] * len(text)
+    i = 0
+    for word in tokens(text):
+        cls = _word_class(word)
+        n = len(word)
+        for k in range(n):
+            word_at[i + k] = word
+            tag_at[i + k] = ("S" if n == 1 else "B" if k == 0 else "E" if k == n - 1 else "M") + "-" + cls
+        i += n
+    ctx = context_tags(text)
+    for t in doc:
+        t.lemma_ = word_at[t.idx] or t.text
+        t.tag_ = tag_at[t.idx]
+        t.dep_ = ctx[t.idx]
+    return doc
+
+
+@lru_cache(maxsize=50_000)
+def _loose(text: str, max_size: int) -> tuple[tuple[int, int], ...]:
+    from .entities import loose_candidates
+
+    return tuple(loose_candidates(text, max_size))
+
+
+def candidate_spans(docs, max_size: int, ops=None):
+    """The spans the model scores: entities.loose_candidates, a high-recall superset of the rules' names."""
+    import numpy
+    from thinc.api import get_current_ops
+    from thinc.types import Ragged
+
+    ops = ops or get_current_ops()
+    rows, lengths = [], []
+    for doc in docs:
+        n = 0
+        for a, b in _loose(doc.text, max_size):
+            sp = doc.char_span(a, b, alignment_mode="expand")
+            if sp is not None and len(sp):
+                rows.append((sp.start, sp.end))
+                n += 1
+        lengths.append(n)
+    data = numpy.asarray(rows, dtype="i").reshape((-1, 2)) if rows else numpy.zeros((0, 2), dtype="i")
+    return Ragged(ops.asarray2i(data), ops.asarray1i(numpy.asarray(lengths, dtype="i")))
+
+
+def model_config(width: int = 64, depth: int = 4, window: int = 3, rows: int = 4000, hidden: int = 64) -> dict:
+    return {
+        "spans_key": SPANS_KEY,
+        "threshold": 0.5,
+        "max_positive": None,
+        "suggester": {"@misc": "bulletin.entity_candidates.v1", "max_size": MAX_SIZE},
+        "model": {
+            "@architectures": "spacy.SpanCategorizer.v1",
+            "reducer": {"@layers": "spacy.mean_max_reducer.v1", "hidden_size": hidden},
+            "scorer": {"@layers": "spacy.LinearLogistic.v1", "nO": None, "nI": None},
+            "tok2vec": {
+                "@architectures": "spacy.Tok2Vec.v2",
+                "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width,
+                          "attrs": ["NORM", "LEMMA", "TAG", "DEP", "SHAPE"], "rows": [rows, rows, 200, 20, 50],
+                          "include_static_vectors": False},
+                "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width, "depth": depth,
+                           "window_size": window, "maxout_pieces": 3},
+            },
+        },
+    }
+
+
+def blank(**cfg):
+    """An untrained pipeline: character tokenizer, features, spancat."""
     import spacy
 
-    p = path("models/ner")
-    if not p.joinpath("meta.json").is_file():
+    register()
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("bulletin_entity_features")
+    sc = nlp.add_pipe("spancat", config=model_config(**cfg))
+    for label in LABELS:
+        sc.add_label(label)
+    return nlp
+
+
+class Predictor:
+    """Scores of the spans a model suggests, per text: [(start, end, type, score)], score >= min_score."""
+
+    def __init__(self, nlp, min_score: float = 0.05):
+        self.nlp = nlp
+        self.min_score = min_score
+
+    def __call__(self, texts: list[str]) -> list[list[tuple[int, int, str, float]]]:
+        nlp = self.nlp
+        sc = nlp.get_pipe("spancat")
+        docs = [featurize(nlp.make_doc(t)) for t in texts]
+        out: list[list[tuple[int, int, str, float]]] = [[] for _ in texts]
+        nonempty = [i for i, d in enumerate(docs) if len(d)]
+        if not nonempty:
+            return out
+        indices, scores = sc.predict([docs[i] for i in nonempty])
+        scores = sc.model.ops.to_numpy(scores)
+        off = 0
+        for k, i in enumerate(nonempty):
+            idx = sc.model.ops.to_numpy(indices[k].dataXd)
+            doc = docs[i]
+            for row in range(idx.shape[0]):
+                s, e = int(idx[row, 0]), int(idx[row, 1])
+                for j, label in enumerate(sc.labels):
+                    v = float(scores[off + row, j])
+                    if v >= self.min_score:
+                        out[i].append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), label, round(v, 6)))
+            off += idx.shape[0]
+        return out
+
+
+def load(model_dir: str | Path):
+    import spacy
+
+    register()
+    return spacy.load(str(model_dir))
+
+
+def shipped_dir() -> Path:
+    return Path(str(resource_path(MODEL_DIR)))
+
+
+@cache
+def shipped_predictor() -> Predictor | None:
+    """The model in resources/models/entities, or None when it has not been trained (make train)."""
+    d = shipped_dir()
+    if not (d / "meta.json").is_file():
         return None
-    return spacy.load(str(p))
-
-
-def predict(text: str) -> list[tuple[int, int, str, str]]:
-    nlp = _nlp()
-    if nlp is None:
-        return []
-    from ..segmenters import get_segmenter
-    from spacy.tokens import Doc
-
-    words = get_segmenter("jieba").cut(text)
-    doc = nlp(Doc(nlp.vocab, words=words, spaces=[False] * len(words)))
-    return [(ent.start_char, ent.end_char, ent.label_.lower(), "ner") for ent in doc.ents]
+    return Predictor(load(d))

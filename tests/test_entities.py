@@ -1,0 +1,178 @@
+"""Enterprise and project rules, names and the rules+model combination; one case per test id.
+
+Every rule of rules/entities.toml runs against its own examples and counterexamples. Sentences are
+invented in the style of the bulletins (no names from the corpus).
+"""
+import pytest
+
+from pipeline.extract import entities as E
+from pipeline.resources import load_toml
+
+RULES = load_toml("rules/entities.toml")
+
+
+def _rule_cases():
+    for name, rule in RULES.items():
+        if "pattern" not in rule:
+            continue
+        for ex in rule.get("examples", []):
+            yield pytest.param(name, ex, True, id=f"{name}+{ex}")
+        for ex in rule.get("counterexamples", []):
+            yield pytest.param(name, ex, False, id=f"{name}-{ex}")
+
+
+def _proposals(name: str, text: str) -> set[tuple[str, str]]:
+    return {(text[c.start:c.end], c.type) for c in E.rule_candidates(text, only=name)}
+
+
+@pytest.mark.parametrize("name,case,positive", list(_rule_cases()))
+def test_rule_example(name, case, positive):
+    rule = RULES[name]
+    if "kind" not in rule:  # a filter pattern: its examples match, its counterexamples do not
+        assert bool(E.rules()[name]["rx"].search(case)) is positive
+        return
+    text, _, expected = case.partition(" -> ")
+    got = _proposals(name, text)
+    if not positive and not expected:
+        assert got == set()
+        return
+    for want in expected.split("|"):
+        surface, _, typ = want.lstrip("!").partition(":")
+        hit = any(s == surface and (not typ or t == typ) for s, t in got)
+        assert hit is not want.startswith("!"), (want, got)
+
+
+def test_every_candidate_rule_has_cases():
+    for name, rule in RULES.items():
+        if "kind" in rule:
+            assert rule.get("examples") and rule.get("counterexamples") is not None, name
+
+
+CANONICAL_ENTERPRISE = [
+    ("place-prefix", "苏州嘉禾悦", "嘉禾悦"),
+    ("province-prefix", "浙江瑞丰泰", "瑞丰泰"),
+    ("industry-tail", "嘉禾悦毛绒玩具", "嘉禾悦"),
+    ("product-tail", "宏邦锻造", "宏邦"),
+    ("keep-company-word", "博远科技", "博远科技"),
+    ("keep-factory", "岚河酒厂", "岚河酒厂"),
+    ("keep-group", "华泰物流集团", "华泰物流集团"),
+    ("common-core-keeps-prefix", "杭州合力", "杭州合力"),
+    ("common-core-keeps-tail", "通用汽配", "通用汽配"),
+    ("legal-form", "陕西瑞丰泰科技有限公司", "瑞丰泰科技"),
+    ("quotes-and-spaces", "“宏 鑫”", "宏鑫"),
+    ("one-tail-only", "凯达装备建筑", "凯达装备"),
+    ("county-named-brand", "永泰碳基肥", "永泰"),
+]
+
+
+@pytest.mark.parametrize("surface,expected", [c[1:] for c in CANONICAL_ENTERPRISE],
+                         ids=[c[0] for c in CANONICAL_ENTERPRISE])
+def test_canonical_enterprise(surface, expected):
+    assert E.canonical_enterprise(surface) == expected
+
+
+CANONICAL_PROJECT = [
+    ("quoted-behind-generic-words", "毛绒玩具文创产业“三大中心”", "三大中心"),
+    ("quoted-alone", "“秦巴无水港”", "秦巴无水港"),
+    ("pdf-space", "PP 棉生产基地", "PP棉生产基地"),
+    ("quoted-inside-name", "宏达集团“秦巴无水港”多式联运项目", "宏达集团秦巴无水港多式联运项目"),
+    ("plain", "南湖康养小镇", "南湖康养小镇"),
+]
+
+
+@pytest.mark.parametrize("surface,expected", [c[1:] for c in CANONICAL_PROJECT],
+                         ids=[c[0] for c in CANONICAL_PROJECT])
+def test_canonical_project(surface, expected):
+    assert E.canonical_project(surface) == expected
+
+
+BRANDS = [
+    ("brand-industry", "宏鑫光电", "宏鑫"),
+    ("brand-keep-word", "博远科技智能装备", "博远科技"),
+    ("brand-before-place", "嘉禾悦秦巴宠物文创产业集群项目", "嘉禾悦"),
+    ("common-brand-extended", "通用汽配制造", "通用汽配"),
+    ("region-is-no-brand", "西北电子信息基地", None),
+    ("industry-is-no-brand", "锂电新能源", None),
+    ("place-is-no-brand", "紫阳水电站", None),
+    ("latin-is-no-brand", "PP棉生产基地", None),
+    ("place-prefix-kept", "苏州嘉禾悦宠物产业园", "苏州嘉禾悦"),
+    ("no-industry-word", "南环线", None),
+]
+
+
+@pytest.mark.parametrize("item,brand", [c[1:] for c in BRANDS], ids=[c[0] for c in BRANDS])
+def test_brand_of(item, brand):
+    span = E.brand_of(item)
+    assert (item[span[0]:span[1]] if span else None) == brand
+
+
+WEAKNESS = [
+    ("cue-build", "要加快紫阳水电站建设", "紫阳水电站", False),
+    ("cue-cultivate", "积极培育茶旅小镇", "茶旅小镇", False),
+    ("no-cue", "我市有2条国道、岚河码头和铁路毗邻湖北", "岚河码头", True),
+]
+
+
+@pytest.mark.parametrize("text,surface,weak", [c[1:] for c in WEAKNESS], ids=[c[0] for c in WEAKNESS])
+def test_facility_without_building_verb_is_weak(text, surface, weak):
+    got = {text[c.start:c.end]: c.weak for c in E.rule_candidates(text, only="facility_suffix")}
+    assert got[surface] is weak
+
+
+TEXT = "我市有2条国道、岚河码头和铁路毗邻湖北，宏鑫光电获批省级示范企业"
+_WEAK = E.Candidate(8, 12, "project", "rule", "facility_suffix", weak=True)
+_STRONG = E.Candidate(20, 24, "enterprise", "rule", "list_close")
+COMBINE = [
+    ("rules-drop-weak", "rules", [_WEAK, _STRONG], [], [(20, 24, "enterprise", "rule")]),
+    ("model-only", "model", [_WEAK, _STRONG], [(20, 24, "enterprise", 0.9), (20, 22, "enterprise", 0.6)],
+     [(20, 24, "enterprise", "ner")]),
+    ("both-confirms-weak", "both", [_WEAK, _STRONG], [(8, 12, "project", 0.9)],
+     [(8, 12, "project", "rule"), (20, 24, "enterprise", "rule")]),
+    ("both-weak-unconfirmed", "both", [_WEAK, _STRONG], [(8, 12, "project", 0.1)], [(20, 24, "enterprise", "rule")]),
+    ("both-model-adds", "both", [_STRONG], [(8, 12, "project", 0.95)],
+     [(20, 24, "enterprise", "rule"), (8, 12, "project", "ner")]),
+    ("both-rule-wins-overlap", "both", [_STRONG], [(20, 22, "enterprise", 0.99)], [(20, 24, "enterprise", "rule")]),
+    ("both-no-model-enterprise-in-rule-project", "both", [_WEAK.__class__(8, 12, "project", "rule", "list_close")],
+     [(8, 12, "enterprise", 0.99)], [(8, 12, "project", "rule")]),
+    ("both-filters-model-place", "both", [], [(17, 19, "enterprise", 0.99)], []),
+]
+
+
+@pytest.mark.parametrize("mode,rules,spans,expected", [c[1:] for c in COMBINE], ids=[c[0] for c in COMBINE])
+def test_combine(mode, rules, spans, expected):
+    got = E.combine(TEXT, rules, spans, mode)
+    assert sorted((c.start, c.end, c.type, c.method) for c in got) == sorted(expected)
+
+
+BULLETIN = ("第九期\n\n示例市人民政府办公室 2022 年 3 月 1 日\n\n（2022 年 2 月 28 日）\n\n"
+            "一、抓好重点企业\n\n突出抓好岚河酒厂、恒远建材、金穗食品等重点企业满负荷\n\n生产。"
+            "加快推进宏鑫光电、天泽医药等一批工业项目建设，引进了华泰物流集团，共建“秦巴无水港”。\n")
+
+
+def _doc(settings):
+    from pipeline.model import SourceDoc
+    from pipeline.runner import DOC_STAGES
+
+    ctx = {"source": SourceDoc(BULLETIN, "txt", "utf-8", ["demo.txt"]), "settings": settings}
+    for st in DOC_STAGES:
+        if st.name in ("clean", "metadata", "segment"):
+            st.fn(ctx)
+    return ctx
+
+
+@pytest.mark.parametrize("ner", [False, True], ids=["rules", "rules+model"])
+def test_find_mentions_offsets_and_determinism(ner):
+    from pipeline.config import Settings
+
+    ctx = _doc(Settings(ner=ner))
+    run = lambda: E.find_mentions(ctx["sentences"], ctx["spans"], ctx["clean"], BULLETIN, ctx["doc_id"],
+                                  Settings(ner=ner))
+    first, second = run(), run()
+    assert first == second
+    for m in first:
+        assert BULLETIN[m.start:m.end] == m.mention
+    names = {(m.name, m.type) for m in first}
+    for want in [("岚河酒厂", "enterprise"), ("恒远", "enterprise"), ("金穗", "enterprise"),
+                 ("宏鑫光电", "project"), ("宏鑫", "enterprise"), ("华泰物流集团", "enterprise"),
+                 ("秦巴无水港", "project")]:
+        assert want in names

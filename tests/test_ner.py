@@ -1,0 +1,93 @@
+"""The shipped span model: loads offline from the repository, finds names in invented sentences, and is
+deterministic; its feature and candidate helpers are checked case by case."""
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import ner
+
+MODEL = ner.shipped_dir()
+
+
+def test_model_is_shipped_small_and_carded():
+    assert (MODEL / "meta.json").is_file(), "run `make train` to build resources/models/entities"
+    size = sum(p.stat().st_size for p in MODEL.rglob("*") if p.is_file())
+    assert size < 20 * 1024 * 1024
+    assert (MODEL.parent / "README.md").is_file()
+
+
+def test_model_loads_offline(monkeypatch):
+    import socket
+
+    def no_network(*a, **k):
+        raise AssertionError("the model must not touch the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    nlp = ner.load(MODEL)
+    assert nlp.pipe_names == ["bulletin_entity_features", "spancat"]
+
+
+SENTENCES = [
+    ("enterprise-list", "突出抓好岚河酒厂、恒远建材、金穗食品等重点企业满负荷生产", "enterprise", "恒远建材"),
+    ("project-list", "要加快紫阳水电站、秦巴医药产业园、南湖康养小镇等项目建设", "project", "秦巴医药产业园"),
+    ("place-prefixed-list", "吸引了苏州嘉禾悦、浙江瑞丰泰等一大批行业巨头纷纷落户", "enterprise", "浙江瑞丰泰"),
+]
+
+
+@pytest.mark.parametrize("text,typ,name", [c[1:] for c in SENTENCES], ids=[c[0] for c in SENTENCES])
+def test_model_finds_a_name_in_an_invented_sentence(text, typ, name):
+    predict = ner.shipped_predictor()
+    spans = predict([text])[0]
+    s = text.index(name)
+    best = max((sc for a, b, t, sc in spans if (a, b, t) == (s, s + len(name), typ)), default=0.0)
+    assert best >= 0.5, sorted(spans, key=lambda x: -x[3])[:5]
+
+
+def test_predictions_are_deterministic_and_in_range():
+    predict = ner.shipped_predictor()
+    texts = [c[1] for c in SENTENCES] + ["", "。"]
+    first, second = predict(texts), predict(texts)
+    assert first == second
+    for text, spans in zip(texts, first):
+        for a, b, t, sc in spans:
+            assert 0 <= a < b <= len(text) and t in ner.LABELS and 0.0 <= sc <= 1.0
+
+
+FEATURES = [
+    ("industry-word", "宏鑫光电、天泽医药等一批工业项目", 2, "B-industry", "L-project"),
+    ("outside-list", "要加快建设，宏鑫光电", 0, "S-lead", "O"),
+    ("enterprise-list", "岚河酒厂、恒远建材等重点企业", 2, "B-company", "L-enterprise"),
+]
+
+
+@pytest.mark.parametrize("text,i,tag,dep", [c[1:] for c in FEATURES], ids=[c[0] for c in FEATURES])
+def test_features(text, i, tag, dep):
+    nlp = ner.blank()
+    doc = ner.featurize(nlp.make_doc(text))
+    assert (doc[i].tag_, doc[i].dep_) == (tag, dep)
+
+
+def test_candidates_never_cross_punctuation():
+    nlp = ner.blank()
+    doc = ner.featurize(nlp.make_doc("突出抓好岚河酒厂、恒远建材、金穗食品等重点企业满负荷生产，共建“秦巴无水港”。"))
+    spans = ner.candidate_spans([doc], ner.MAX_SIZE)
+    texts = {doc[int(a):int(b)].text for a, b in spans.dataXd}
+    assert {"岚河酒厂", "恒远建材", "金穗食品", "秦巴无水港"} <= texts
+    assert not any(c in t for t in texts for c in "、，。")
+
+
+@pytest.mark.slow
+def test_training_is_reproducible(tmp_path):
+    """Two trainings from one seed write byte-identical model files (a small run: one document, 2 epochs)."""
+    from pipeline.config import PROJECT_DIR
+    from pipeline.train import load_docs, train_model, write_model
+
+    docs = load_docs(PROJECT_DIR / "corpus", PROJECT_DIR / "tests" / "gold")[:1]
+
+    def digest(out: Path) -> dict:
+        write_model(train_model(docs, seed=7, epochs=2), out, {"seed": 7})
+        return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(out.rglob("*")) if p.is_file()}
+
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
