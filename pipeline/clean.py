@@ -13,6 +13,7 @@ Paragraphs are joined by "\n" in the cleaned text.
 """
 from __future__ import annotations
 
+from array import array
 from functools import cache
 
 import regex
@@ -62,27 +63,34 @@ def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _line_chars(source: str, start: int, end: int, markup) -> list[tuple[str, int]]:
-    """Kept (char, source_pos) of one line: markup removed, spaces squeezed."""
-    drop = set()
-    for m in markup.finditer(source, start, end):
-        drop.update(range(m.start(), m.end()))
-    kept = [(source[i], i) for i in range(start, end) if i not in drop]
-    out: list[tuple[str, int]] = []
-    i = 0
-    while i < len(kept):
-        ch, pos = kept[i]
-        if ch in _SPACE:
-            j = i
-            while j < len(kept) and kept[j][0] in _SPACE:
-                j += 1
-            if out and j < len(kept) and _is_latin(out[-1][0]) and _is_latin(kept[j][0]):
-                out.append((" ", pos))
-            i = j
+def _line_chars(source: str, start: int, end: int, markup) -> tuple[str, array]:
+    """Kept text of one line and each character's source position: markup removed, spaces squeezed."""
+    drops = [(m.start(), m.end()) for m in markup.finditer(source, start, end)]
+    chars: list[str] = []
+    pos = array("l")
+    d = 0
+    space_at = -1
+    i = start
+    while i < end:
+        if d < len(drops) and i >= drops[d][0]:
+            i = max(i, drops[d][1])
+            d += 1
             continue
-        out.append((_fold(ch), pos))
+        ch = source[i]
+        if ch in _SPACE:
+            if space_at < 0:
+                space_at = i
+            i += 1
+            continue
+        if space_at >= 0:
+            if chars and _is_latin(chars[-1]) and _is_latin(ch):
+                chars.append(" ")
+                pos.append(space_at)
+            space_at = -1
+        chars.append(_fold(ch))
+        pos.append(i)
         i += 1
-    return out
+    return "".join(chars), pos
 
 
 def clean(source: str) -> tuple[CleanText, int]:
@@ -90,9 +98,10 @@ def clean(source: str) -> tuple[CleanText, int]:
 
     Header lines (bulletin name, issue, dates, speaker, title) are kept one per
     paragraph for the metadata rules; the body is re-joined into paragraphs.
+    Memory stays a few bytes per character: a string and an offset array per line.
     """
     r = _rules()
-    lines = []
+    lines: list[tuple[str, array, int]] = []
     for s, e in _lines(source):
         text = source[s:e]
         if not text.strip(" \t\u3000\u00a0\ufeff"):
@@ -101,22 +110,20 @@ def clean(source: str) -> tuple[CleanText, int]:
             break
         if r["furniture"].fullmatch(text.strip(" \t\u3000\u00a0\ufeff")):
             continue
-        chars = _line_chars(source, s, e, r["markup"])
-        if chars:
-            lines.append((chars, e))
+        kept, pos = _line_chars(source, s, e, r["markup"])
+        if kept:
+            lines.append((kept, pos, e))
     header_n = 0
-    for i, (chars, _) in enumerate(lines[: r["header_max_lines"]]):
-        if r["header_end"].fullmatch("".join(c for c, _ in chars)):
+    for i, (line, _, _) in enumerate(lines[: r["header_max_lines"]]):
+        if r["header_end"].fullmatch(line):
             header_n = i + 1
             break
     b = Builder()
-    for i, (chars, end) in enumerate(lines):
-        for ch, pos in chars:
-            b.add(ch, pos)
+    for i, (line, pos, end) in enumerate(lines):
+        b.extend(line, pos)
         if i + 1 == len(lines):
             break
-        line = "".join(c for c, _ in chars)
-        nxt = "".join(c for c, _ in lines[i + 1][0])
+        nxt = lines[i + 1][0]
         if (i < header_n or r["para_end"].search(line) or r["heading"].match(nxt)
                 or (r["heading"].match(line) and not r["sentence_end"].search(line))):
             b.add("\n", end)

@@ -26,15 +26,30 @@ class RunReport:
 
 
 def discover(corpus: Path) -> list[Path]:
-    from .readers import SUPPORTED_SUFFIXES
+    """Every input under corpus, sorted by relative path: files with a supported suffix, and also
+    document-like files the readers cannot take (.doc, images, archives ...) and anything that is
+    not a regular file (dangling link, FIFO), so that each is reported rather than silently skipped.
+    Folders are walked, whatever their name; hidden files and folders (.git, .extracted.new) are not."""
+    from .readers import REPORTED_SUFFIXES, SUPPORTED_SUFFIXES
 
-    files = [p for p in corpus.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
-             and (p.is_file() or not p.exists() or p.is_symlink())]
+    wanted = SUPPORTED_SUFFIXES + REPORTED_SUFFIXES
+    files = []
+    for p in corpus.rglob("*"):
+        rel = p.relative_to(corpus)
+        if p.suffix.lower() not in wanted or any(part.startswith(".") for part in rel.parts):
+            continue
+        if p.is_dir() and not p.is_symlink():
+            continue  # a real folder: rglob walks into it
+        files.append(p)
     return sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
 
 
 def read_inputs(corpus: Path, files: list[Path]) -> tuple[list[SourceDoc], list[ErrorRow]]:
-    """Distinct texts (copies merged, all their paths kept) and the rejected inputs."""
+    """Distinct texts (copies merged, all their paths kept) and the rejected inputs.
+
+    A rejection becomes an errors.csv row and one stderr line "rejected: <path> (<error>): <why>"; so does
+    any other exception a reader raises (error "reader_error").
+    """
     from .readers import InputRejected, read_source
     from .runner import doc_id_of
 
@@ -44,9 +59,13 @@ def read_inputs(corpus: Path, files: list[Path]) -> tuple[list[SourceDoc], list[
         rel = p.relative_to(corpus).as_posix()
         try:
             st = read_source(p)
-        except InputRejected as e:
+        except Exception as e:  # a reader bug on a strange file must not stop the run either
+            if not isinstance(e, InputRejected):
+                e = InputRejected("reader_error", f"{p.name}: the {p.suffix.lower()} reader failed "
+                                  f"({type(e).__name__}: {e}); the file is probably damaged (re-export it)")
             errors.append(ErrorRow(rel, "read", e.error, e.message))
-            print(f"rejected: {rel}: {e.message}", file=sys.stderr)
+            why = e.message.removeprefix(f"{p.name}: ")
+            print(f"rejected: {rel} ({e.error}): {why}", file=sys.stderr)
             continue
         key = doc_id_of(st.text)
         if key in by_id:

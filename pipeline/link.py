@@ -118,20 +118,29 @@ def _satisfies(actual: Decimal, target: FigureRow) -> bool:
 
 
 def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActualRow]:
+    """Each target against the actuals a later speech reports for its series and an overlapping period.
+
+    Actuals are blocked on (scope, unit family) and their periods parsed once, so the
+    cost follows the pairs that can match, not targets x actuals.
+    """
     rows = []
-    targets = [f for f in figures if f.kind == "target" and f.indicator]
-    actuals = [f for f in figures if f.kind == "actual" and f.indicator]
-    for t in targets:
+    blocks: dict[tuple, list[tuple]] = defaultdict(list)
+    for a in figures:
+        if a.kind != "actual" or not a.indicator:
+            continue
+        ad, ab = docs[a.doc_id].speech_date, period_bounds(a.period)
+        if ad and ab:
+            blocks[(a.scope, unit_family(a.unit))].append((ad, ab, indicator_key(a.indicator), a))
+    for t in figures:
+        if t.kind != "target" or not t.indicator:
+            continue
         tb, td = period_bounds(t.period), docs[t.doc_id].speech_date
         if not tb or not td:
             continue
         tk = indicator_key(t.indicator)
-        for a in actuals:
-            ad = docs[a.doc_id].speech_date
-            ab = period_bounds(a.period)
-            if (not ad or ad <= td or not ab or a.scope != t.scope or unit_family(a.unit) != unit_family(t.unit)
-                    or ab[1] < tb[0] or ab[0] > tb[1] or not _comparable(a.value, t.value, "target_actual_ratio")
-                    or not similar(tk, indicator_key(a.indicator))):
+        for ad, ab, ak, a in blocks.get((t.scope, unit_family(t.unit)), ()):
+            if (ad <= td or ab[1] < tb[0] or ab[0] > tb[1]
+                    or not _comparable(a.value, t.value, "target_actual_ratio") or not similar(tk, ak)):
                 continue
             share = (a.value / t.value).quantize(Decimal("0.0001")) if t.value else None
             if _satisfies(a.value, t):

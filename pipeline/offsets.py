@@ -27,19 +27,20 @@ class CleanText:
 
 
 class Builder:
-    """Append kept characters with their source positions."""
+    """Append kept text with its source positions (pieces, not one object per character)."""
 
     def __init__(self) -> None:
-        self.chars: list[str] = []
+        self.pieces: list[str] = []
         self.src = array("l")
 
     def add(self, ch: str, pos: int) -> None:
-        self.chars.append(ch)
+        self.pieces.append(ch)
         self.src.append(pos)
 
-    def last(self) -> str:
-        return self.chars[-1] if self.chars else ""
+    def extend(self, text: str, positions: array) -> None:
+        self.pieces.append(text)
+        self.src.extend(positions)
 
     def build(self, source_len: int) -> CleanText:
         self.src.append(source_len)
-        return CleanText("".join(self.chars), self.src)
+        return CleanText("".join(self.pieces), self.src)

@@ -6,9 +6,13 @@ names the file, says what went wrong and what to do; the pipeline lists them in 
 from __future__ import annotations
 
 import codecs
+import errno
 import io
+import os
 import re
+import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +29,7 @@ _BLANK = re.compile(r"[\s\ufeff]*\Z")
 _HAN = regex.compile(r"\p{Han}")
 _BINARY = "binary data, not text: {} (check that it really is a text file; save it as UTF-8 text)"
 _REPLACE = "(replace it with the bulletin's text or remove it)"
+_OCR = "needs OCR (scan it with an OCR tool and add the .txt)"
 
 
 class InputRejected(Exception):
@@ -79,11 +84,25 @@ def _detect(data: bytes) -> str:
         if len(data) > _SAMPLE and cut > _SAMPLE // 2:
             sample = sample[:cut + 1]  # do not hand it a split character
     best = from_bytes(sample, cp_isolation=candidates).best()
+    if best is None and candidates[0] == "gb18030":
+        _raise_if_damaged_gb18030(data)
     if best is None:
         tried = " or ".join(c.replace("_", "-").upper() for c in candidates)
         why = f"not UTF-8, nor {tried}" if candidates[0] == "gb18030" else f"NUL bytes, and not {tried}"
         raise InputRejected("binary", _BINARY.format(why))
     return best.encoding.replace("_", "-")
+
+
+def _raise_if_damaged_gb18030(data: bytes) -> None:
+    """GBK/GB18030 Chinese with a few bad bytes (cut inside a character, a byte lost or changed) is not
+    binary data: charset-normalizer refuses any decode error, so say where the damage is instead."""
+    text = data[:_SAMPLE].decode("gb18030", errors="replace")
+    if text.count("\ufffd") <= 0.01 * len(text) + 1 and len(_HAN.findall(text)) >= 0.3 * len(text):
+        try:
+            _decode_all(data, "gb18030")
+        except UnicodeDecodeError as e:
+            raise InputRejected("undecodable", f"not valid gb18030 (GBK) near byte {e.start}: damaged, cut off "
+                                "inside a character, or mixed encodings (repair it or re-save it as UTF-8)") from None
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:
@@ -141,11 +160,13 @@ def _read_pdf(data: bytes) -> str:
         finally:
             pdf.close()
     except pdfium.PdfiumError as e:
-        raise InputRejected("corrupt_pdf", f"cannot open the PDF ({e}): it is truncated, damaged or "
-                            "password-protected (download it again or export a fresh PDF)") from None
+        if "password" in str(e).lower():
+            raise InputRejected("encrypted_pdf", "the PDF is password-protected (get an unprotected copy, or "
+                                "open it and export it again without a password)") from None
+        raise InputRejected("corrupt_pdf", f"cannot open the PDF ({e}): it is truncated or damaged "
+                            "(download it again or export a fresh PDF)") from None
     if _BLANK.match(text):
-        raise InputRejected("no_text_layer",
-                            "no text layer: needs OCR (scan it with an OCR tool and add the .txt)")
+        raise InputRejected("no_text_layer", f"no text layer: {_OCR}")
     return text
 
 
@@ -157,7 +178,8 @@ def _read_docx(data: bytes) -> str:
 
     try:
         doc = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as e:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, zlib.error,
+            EOFError) as e:  # zlib.error, EOFError: a damaged deflate stream inside the zip
         raise InputRejected("corrupt_docx", f"not a readable .docx ({type(e).__name__}: {e}): damaged, or "
                             "an old .doc renamed (open it in Word/LibreOffice and save as .docx)") from None
     lines = [p.text for p in doc.paragraphs]
@@ -239,18 +261,41 @@ def _main_text(html: str) -> str:
     return "\n".join(p for p in paras if p)
 
 
+_UNSUPPORTED_HINTS = {
+    **dict.fromkeys((".doc", ".wps", ".rtf", ".odt", ".docm", ".dot", ".dotx"), "save it as .docx"),
+    **dict.fromkeys((".ofd", ".xps", ".mht", ".mhtml", ".epub"), "export it as PDF"),
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp"), f"an image: {_OCR}"),
+    **dict.fromkeys((".zip", ".rar", ".7z", ".tar", ".gz"), "an archive: unpack it into the corpus folder"),
+}
+# Document-like files the pipeline cannot take: discovered anyway, so that they are reported, not lost.
+REPORTED_SUFFIXES: tuple[str, ...] = tuple(_UNSUPPORTED_HINTS)
+_CANNOT_READ = "(check that it exists, is a file and is readable)"
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; a path that is not a regular file (folder, FIFO, device: reading could block
+    or never end) or cannot be opened is rejected as unreadable."""
+    try:
+        mode = path.stat().st_mode  # follows symlinks: a dangling or looping link fails here
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            raise InputRejected("unreadable", f"{path.name}: cannot read: not a regular file (a FIFO, socket or "
+                                f"device) {_CANNOT_READ}")
+        return path.read_bytes()
+    except OSError as e:
+        raise InputRejected("unreadable", f"{path.name}: cannot read: {e.strerror or e} {_CANNOT_READ}") from None
+
+
 def read_source(path: Path) -> SourceText:
     """Read one input file; a bad file raises InputRejected (and nothing else)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
+        hint = _UNSUPPORTED_HINTS.get(suffix, f"convert it to {', '.join(SUPPORTED_SUFFIXES)}")
         raise InputRejected("unsupported_format", f"{path.name}: unsupported format "
-                            f"{suffix or '(no suffix)'!r} (convert it to {', '.join(SUPPORTED_SUFFIXES)})")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputRejected("unreadable", f"{path.name}: cannot read: {e.strerror or e} "
-                            "(check that it exists, is a file and is readable)") from None
+                            f"{suffix or '(no suffix)'!r} ({hint})")
+    data = _read_bytes(path)
     try:
         if not data:
             raise InputRejected("empty", f"empty file (0 bytes) {_REPLACE}")

@@ -42,8 +42,23 @@ def heading_marker(sentence: str) -> tuple[str, str] | None:
     return None
 
 
+MAX_SENTENCE = 400  # a run-on "sentence" (no 。；！？ for pages) is cut at a comma, else hard
+
+
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside one paragraph text[start:end]."""
+    """Sentence spans inside one paragraph text[start:end], none longer than MAX_SENTENCE."""
+    out = []
+    for s, e in _split_terminals(text, start, end):
+        while e - s > MAX_SENTENCE:
+            cut = max(text.rfind(c, s + MAX_SENTENCE // 2, s + MAX_SENTENCE) for c in "，、,")
+            cut = cut + 1 if cut > s else s + MAX_SENTENCE
+            out.append((s, cut))
+            s = cut
+        out.append((s, e))
+    return out
+
+
+def _split_terminals(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     depth = 0
     s = start

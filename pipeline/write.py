@@ -2,18 +2,21 @@
 
 Every table is derived from a model dataclass (columns, types, keys), so the
 CSVs, kb.json and datapackage.json cannot disagree. The KB is written to a
-sibling temporary folder, manifest.json last, then swapped in with two
-renames; recover() at start-up finishes or undoes a swap a crash interrupted.
+sibling temporary folder, manifest.json last, every file and folder fsynced,
+then swapped in: one atomic RENAME_EXCHANGE on Linux, else two renames that
+recover() (run before every write) completes or undoes after a crash.
 """
 from __future__ import annotations
 
-import csv
+import ctypes
 import dataclasses
+import errno
+import functools
 import hashlib
-import io
 import json
 import os
 import shutil
+import sys
 import typing
 from datetime import date
 from decimal import Decimal
@@ -91,35 +94,81 @@ def table_schema(cls, pk, fks) -> dict:
     return schema
 
 
+_QUOTE = frozenset(',"\r\n')
+
+
+def _csv_field(s: str) -> str:
+    """RFC 4180 quoting. csv.writer with lineterminator "\n" leaves a lone "\r" unquoted, and every CSV
+    reader then ends the row there (a mention across a CR line break of the source cut figures.csv)."""
+    return '"' + s.replace('"', '""') + '"' if not _QUOTE.isdisjoint(s) else s
+
+
 def csv_text(cls, rows) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
     names = [f.name for f in dataclasses.fields(cls)]
-    w.writerow(names)
-    for r in rows:
-        w.writerow([cell(getattr(r, n)) for n in names])
-    return buf.getvalue()
+    lines = [",".join(map(_csv_field, names))]
+    lines.extend(",".join([_csv_field(cell(getattr(r, n))) for n in names]) for r in rows)
+    return "\n".join(lines) + "\n"
 
 
-def _kb_json(tables: dict[str, list]) -> str:
-    def rec(r):
-        return {k: jsonable(v) for k, v in dataclasses.asdict(r).items()}
+def _rec(r) -> dict:
+    return {f.name: jsonable(getattr(r, f.name)) for f in dataclasses.fields(r)}
 
-    docs = []
-    for d in tables["documents"]:
-        entry = rec(d)
-        for name in ("sentences", "figures", "targets", "deadlines", "mentions"):
-            entry[name] = [rec(r) for r in tables[name] if r.doc_id == d.doc_id]
-        docs.append(entry)
+
+def _dumps(obj, indent: int) -> str:
+    """json.dumps(obj, indent=1) as it reads on a line indented by `indent` (a JSON string never holds a raw
+    newline, so re-indenting line by line is exact)."""
+    text = _ENCODER.encode(obj)
+    return text.replace("\n", "\n" + " " * indent) if indent and "\n" in text else text
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=1)
+
+
+def _json_chunks(obj: dict, indent: int, lazy: dict[str, typing.Iterable]) -> typing.Iterator[str]:
+    """The text of _dumps(obj, indent) where each obj[k] for k in lazy is the list of lazy[k]'s items,
+    produced one item at a time (an item is a dict, or a function(indent) giving its chunks)."""
+    marks = {k: f"\u0000{k}\u0000" for k in lazy}
+    text = _dumps({k: marks.get(k, v) for k, v in obj.items()}, indent)
+    for k in obj:
+        if k in lazy:
+            head, text = text.split(json.dumps(marks[k]), 1)
+            yield head
+            inner, first = indent + 2, True  # the key's line is at indent + 1, the items one deeper
+            for item in lazy[k]:
+                yield ("[\n" if first else ",\n") + " " * inner
+                yield from item(inner) if callable(item) else (_dumps(item, inner),)
+                first = False
+            yield "[]" if first else "\n" + " " * (inner - 1) + "]"
+    yield text
+
+
+def _kb_json(tables: dict[str, list]) -> bytes:
+    """kb.json: exactly json.dumps(kb, ensure_ascii=False, indent=1) + "\n", built one row at a time (rows
+    grouped by doc_id once), so that no nested copy of the whole KB is held in memory."""
+    nested = ("sentences", "figures", "targets", "deadlines", "mentions")
+    by_doc: dict[str, dict[str, list]] = {}
+    for name in nested:
+        for r in tables[name]:
+            by_doc.setdefault(r.doc_id, {}).setdefault(name, []).append(r)
+
+    def document(d):
+        rows = by_doc.get(d.doc_id, {})
+        entry = _rec(d)
+        entry.update(dict.fromkeys(nested))
+        lazy = {name: map(_rec, rows.get(name, ())) for name in nested}
+        return lambda indent: _json_chunks(entry, indent, lazy)
+
     series: dict[str, dict] = {}
     for h in tables["figure_history"]:
         s = series.setdefault(h.series_id, {"series_id": h.series_id, "indicator": h.indicator, "scope": h.scope,
                                             "period": h.period, "kind": h.kind, "unit": h.unit, "statements": []})
-        s["statements"].append(rec(h))
-    kb = {"documents": docs, "entities": [rec(e) for e in tables["entities"]], "series": list(series.values()),
-          "targets_vs_actuals": [rec(t) for t in tables["targets_vs_actuals"]],
-          "errors": [rec(e) for e in tables["errors"]]}
-    return json.dumps(kb, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+        s["statements"].append(_rec(h))
+    kb = {"documents": None, "entities": [_rec(e) for e in tables["entities"]], "series": list(series.values()),
+          "targets_vs_actuals": [_rec(t) for t in tables["targets_vs_actuals"]],
+          "errors": [_rec(e) for e in tables["errors"]]}
+    out = [c.encode("utf-8") for c in _json_chunks(kb, 0, {"documents": map(document, tables["documents"])})]
+    out.append(b"\n")
+    return b"".join(out)
 
 
 def render(tables: dict[str, list]) -> dict[str, bytes]:
@@ -132,7 +181,7 @@ def render(tables: dict[str, list]) -> dict[str, bytes]:
         files[f"{name}.csv"] = csv_text(cls, rows).encode("utf-8")
         resources.append({"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
                           "format": "csv", "encoding": "utf-8", "schema": table_schema(cls, pk, fks)})
-    files["kb.json"] = _kb_json(tables).encode("utf-8")
+    files["kb.json"] = _kb_json(tables)
     pkg = {"profile": "tabular-data-package", "name": "bulletin-kb",
            "title": "Knowledge base mined from government bulletins", "resources": resources}
     files["datapackage.json"] = (json.dumps(pkg, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -146,40 +195,136 @@ def _paths(out: Path) -> tuple[Path, Path]:
     return out.with_name(f".{out.name}.new"), out.with_name(f".{out.name}.old")
 
 
+def _target(out: Path) -> Path:
+    """out, or the folder it links to: a symlinked extracted/ keeps its link, the KB goes where it points."""
+    out = Path(out)
+    return Path(os.path.realpath(out)) if os.path.islink(out) else out
+
+
+def _remove(p: Path) -> None:
+    if os.path.islink(p) or not os.path.isdir(p):
+        os.unlink(p)
+    else:
+        shutil.rmtree(p)
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a directory's entries (created files, renames) durable."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@functools.cache
+def _renameat2():
+    """libc's renameat2 (glibc >= 2.28), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+_NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV}
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux RENAME_EXCHANGE); False where unsupported."""
+    fn = _renameat2()
+    if fn is None:
+        return False
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in _NO_EXCHANGE:
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def verify(folder: Path) -> list[str]:
+    """Problems of a written KB: manifest.json missing or unreadable, a listed file missing or changed."""
+    folder = Path(folder)
+    try:
+        listed = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        return [f"manifest.json: {type(e).__name__}: {e}"]
+    problems = []
+    for name, digest in listed.items():
+        try:
+            if hashlib.sha256((folder / name).read_bytes()).hexdigest() != digest:
+                problems.append(f"{name}: sha256 differs from manifest.json")
+        except OSError as e:
+            problems.append(f"{name}: {e.strerror or e}")
+    return problems
+
+
 def recover(out: Path) -> None:
-    """Finish or undo a swap that a crash interrupted: the complete KB wins."""
+    """Put back a complete KB after a crash at any moment of write_kb, and remove the leftovers.
+
+    States a crash can leave (N = .out.new, O = .out.old):
+    out present: N partial, or N holding the previous KB after an exchange, or O being deleted -> drop both.
+    out missing, O present: killed between the two renames -> O (the previous KB, complete) goes back.
+    out missing, no O: a first run killed before its rename -> N becomes out if its manifest verifies.
+    """
+    out = _target(out)
     new, old = _paths(out)
-    if not out.exists() and old.exists():
-        old.rename(out)
-    if old.exists():
-        shutil.rmtree(old)
-    if new.exists():
-        shutil.rmtree(new)
+    if not os.path.lexists(out):
+        if old.is_dir():
+            os.rename(old, out)
+            _fsync_dir(out.parent)
+        elif new.is_dir() and not verify(new):
+            os.rename(new, out)
+            _fsync_dir(out.parent)
+    for p in (old, new):
+        if os.path.lexists(p):
+            _remove(p)
 
 
 def write_kb(out: Path, files: dict[str, bytes], extra: dict[str, bytes] | None = None) -> None:
-    """Write files into a temporary folder (manifest last) and swap it in place of out."""
-    out = Path(out)
+    """Write files into a temporary folder (manifest last, all fsynced) and swap it in place of out.
+
+    The swap is one atomic renameat2(RENAME_EXCHANGE) where the OS has it, else two renames
+    (out -> .out.old, .out.new -> out) that recover() completes after a crash.
+    """
+    out = _target(out)
     recover(out)
     new, old = _paths(out)
     new.mkdir(parents=True)
     allfiles = dict(files)
     allfiles.update(extra or {})
+    dirs = {new}
     for name in sorted(allfiles):
         p = new / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        with open(p, "wb") as f:
-            f.write(allfiles[name])
-            f.flush()
-            os.fsync(f.fileno())
+        if p.parent not in dirs:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            dirs.update(p.parents)
+        _write_synced(p, allfiles[name])
     manifest = {"files": {n: hashlib.sha256(b).hexdigest() for n, b in sorted(allfiles.items())},
                 "generator": "bulletin-pipeline"}
-    with open(new / "manifest.json", "w", encoding="utf-8") as f:
-        f.write(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    _write_synced(new / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode())
+    for d in sorted((d for d in dirs if d == new or new in d.parents), key=lambda d: -len(d.parts)):
+        _fsync_dir(d)
+    if os.path.lexists(out):
+        if _exchange(new, out):  # out is the new KB, .new the previous one
+            _fsync_dir(out.parent)
+            _remove(new)
+            return
+        os.rename(out, old)
+    os.rename(new, out)
+    _fsync_dir(out.parent)
+    if os.path.lexists(old):
+        _remove(old)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
         f.flush()
         os.fsync(f.fileno())
-    if out.exists():
-        out.rename(old)
-    new.rename(out)
-    if old.exists():
-        shutil.rmtree(old)
