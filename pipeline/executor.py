@@ -1,16 +1,23 @@
-"""Run per-document stages: in this process, in N worker processes, or on Dask.
+"""Run per-document stages: in this process, in N worker processes, or on a Dask cluster.
 
-Results stream back in input order; each worker loads models once (the
-segmenter and NER are cached per process). A document whose processing
-raises is reported as an error row, and the run goes on.
+Only documents missing from the cache are computed. Work is submitted in a
+bounded window and taken back in input order, so memory holds a few documents
+in flight (plus the small results linking needs) and the output does not
+depend on which worker finished first. Each worker loads models once (the
+segmenter and NER are cached per process). A document whose processing raises
+becomes an error row, and the run goes on.
 """
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from typing import Callable, Iterator
 
 from .model import DocResult, ErrorRow, SourceDoc
+
+WINDOW_PER_WORKER = 4  # documents in flight per worker: enough to hide hand-over latency, small enough to bound memory
 
 
 def _safe(doc: SourceDoc, settings) -> DocResult | ErrorRow:
@@ -30,26 +37,129 @@ def _bar(total: int, progress: bool | None):
     return tqdm(total=total, unit="doc", disable=not enabled, file=sys.stderr, dynamic_ncols=True)
 
 
-def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool | None = None,
-                engine: str = "local", scheduler: str | None = None, cache_dir=None):
-    results: list[DocResult] = []
-    errors: list[ErrorRow] = []
-    bar = _bar(len(docs), progress)
+def _windowed(submit: Callable[[list[SourceDoc]], list], docs: list[SourceDoc], window: int) -> Iterator:
+    """Results of submit()ted futures in input order, never more than ~window documents in flight."""
+    pending: deque = deque()
+    batch = max(1, window // 2)
+    for i in range(0, len(docs), batch):
+        pending.extend(submit(docs[i:i + batch]))
+        while len(pending) > window - batch:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
-    def take(x):
-        if isinstance(x, ErrorRow):
-            errors.append(x)
-            print(f"failed: {x.source}: {x.error}: {x.message}", file=sys.stderr)
-        else:
-            results.append(x)
-        bar.update(1)
 
+def _run_local(docs: list[SourceDoc], settings, jobs: int) -> Iterator:
     if jobs <= 1 or len(docs) <= 1:
         for d in docs:
-            take(_safe(d, settings))
+            yield _safe(d, settings)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(docs))) as ex:
+        yield from _windowed(lambda b: [ex.submit(_safe, d, settings) for d in b], docs, jobs * WINDOW_PER_WORKER)
+
+
+def _worker_fingerprint() -> str:
+    from .cache import code_fingerprint
+
+    return code_fingerprint()
+
+
+def check_workers(client, scheduler: str) -> None:
+    """Refuse a cluster whose results could differ from a local run's.
+
+    Every worker must run this pipeline (same code, rules, models, library versions: the fingerprint),
+    in one thread: the stages are pure Python, so threads gain nothing, and jieba's POS tagger set-up
+    is not thread-safe (two taggers built at once over one tokenizer lose the user dictionary's tags).
+    """
+    from .cache import code_fingerprint
+
+    try:
+        theirs = client.run(_worker_fingerprint)
+    except Exception as e:  # typically: the workers cannot import the pipeline at all
+        raise RuntimeError(f"dask workers of {scheduler} cannot run the pipeline ({type(e).__name__}: {e}): "
+                           "install this checkout on them and restart them") from e
+    if not theirs:
+        raise RuntimeError(f"dask scheduler {scheduler} has no workers: start some with `dask worker {scheduler}`")
+    mine = code_fingerprint()
+    odd = sorted(w for w, fp in theirs.items() if fp != mine)
+    if odd:
+        raise RuntimeError(f"dask workers {', '.join(odd)} run a different version of the pipeline (code, rules, "
+                           "models or libraries): install this checkout on them and restart them")
+    threaded = sorted(w for w, n in client.nthreads().items() if n != 1)
+    if threaded:
+        raise RuntimeError(f"dask workers {', '.join(threaded)} run several threads: restart them with "
+                           "`dask worker --nthreads 1` (one process per core)")
+
+
+def _run_dask(docs: list[SourceDoc], settings, jobs: int, scheduler: str | None) -> Iterator:
+    """Per-document stages on dask.distributed: the given scheduler (its workers, whatever `jobs` says),
+    or a LocalCluster of `jobs` single-threaded processes."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as e:
+        raise RuntimeError("--engine dask needs dask.distributed: pip install 'bulletin-pipeline[dask]'") from e
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="30s")
+        except OSError as e:  # refused, unknown host, timed out
+            raise RuntimeError(f"cannot reach the dask scheduler at {scheduler} ({e}): start it with "
+                               "`dask scheduler`, or check the address and port") from e
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as ex:
-            for x in ex.map(_safe, docs, [settings] * len(docs), chunksize=4):
-                take(x)
+        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        if scheduler:
+            check_workers(client, scheduler)
+        if docs:
+            nthreads = sum(client.nthreads().values()) or 1
+            remote = client.scatter(settings, broadcast=True)
+            yield from _windowed(lambda b: client.map(_safe, b, settings=remote, pure=False), docs,
+                                 nthreads * WINDOW_PER_WORKER)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool | None = None,
+                engine: str = "local", scheduler: str | None = None, cache_dir=None):
+    """(results, errors) in input order; cached documents are taken from cache_dir (None: no cache)."""
+    from .cache import DocCache, doc_key, pipeline_fingerprint
+
+    if engine not in ("local", "dask"):
+        raise ValueError(f"unknown engine {engine!r}: choose local or dask")
+    bar = _bar(len(docs), progress)
+    cache = DocCache(cache_dir, pipeline_fingerprint(settings)) if cache_dir is not None else None
+    out: list[DocResult | ErrorRow | None] = [None] * len(docs)
+    keys: list[str | None] = [None] * len(docs)
+    todo: list[int] = []
+    for i, d in enumerate(docs):
+        if cache is not None:
+            keys[i] = doc_key(d)
+            out[i] = cache.get(keys[i])
+        if out[i] is None:
+            todo.append(i)
+        else:
+            bar.update(1)
+    if engine == "dask" and todo:
+        stream = _run_dask([docs[i] for i in todo], settings, jobs, scheduler)
+    else:
+        stream = _run_local([docs[i] for i in todo], settings, jobs)
+    for j, x in enumerate(stream):  # runs the stream to its end, so a cluster it started is closed
+        i = todo[j]
+        out[i] = x
+        if isinstance(x, ErrorRow):
+            print(f"failed: {x.source}: {x.error}: {x.message}", file=sys.stderr)
+        elif cache is not None:
+            cache.put(keys[i], x)
+        bar.update(1)
     bar.close()
+    if cache is not None:
+        cache.prune()
+    results = [x for x in out if isinstance(x, DocResult)]
+    errors = [x for x in out if isinstance(x, ErrorRow)]
     return results, errors

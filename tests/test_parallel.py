@@ -1,0 +1,127 @@
+"""--jobs N gives the same KB, byte for byte, as one process; work streams in a bounded window, in order."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import executor
+from pipeline.bench import build_corpus
+from pipeline.config import load_settings
+from pipeline.corpus import run
+from pipeline.model import SourceDoc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def kb_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def assert_same_kb(a: Path, b: Path) -> None:
+    fa, fb = kb_files(a), kb_files(b)
+    assert sorted(fa) == sorted(fb)
+    for name in fa:
+        assert fa[name] == fb[name], f"{name} differs"
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory) -> Path:
+    """Three real bulletins (they link across speeches) and two synthetic variants."""
+    folder = tmp_path_factory.mktemp("par") / "corpus"
+    folder.mkdir()
+    for p in sorted((ROOT / "corpus").glob("*.txt"))[:3]:
+        shutil.copy(p, folder / p.name)
+    build_corpus(folder / "synthetic", 2, seed=11)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return load_settings(None, ner=False)
+
+
+@pytest.fixture(scope="module")
+def serial_kb(small_corpus, settings, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("serial") / "extracted"
+    run(small_corpus, out, settings, jobs=1, progress=False, cache_dir=None)
+    return out
+
+
+def test_jobs2_is_byte_identical_to_jobs1(small_corpus, settings, serial_kb, tmp_path):
+    out = tmp_path / "extracted"
+    run(small_corpus, out, settings, jobs=2, progress=False, cache_dir=None)
+    assert_same_kb(serial_kb, out)
+
+
+def test_results_come_back_in_input_order(small_corpus, settings):
+    from pipeline.corpus import discover, read_inputs
+
+    docs, _ = read_inputs(small_corpus, discover(small_corpus))
+    results, errors = executor.process_all(docs, settings, jobs=2, progress=False)
+    assert not errors
+    assert [r.document.source for r in results] == [d.sources[0] for d in docs]
+
+
+def test_a_failing_document_becomes_an_error_row(settings, monkeypatch):
+    import pipeline.runner
+
+    real = pipeline.runner.process_document
+
+    def flaky(doc, s):
+        if doc.sources == ["bad.txt"]:
+            raise ValueError("boom")
+        return real(doc, s)
+
+    monkeypatch.setattr(pipeline.runner, "process_document", flaky)
+    text = (ROOT / "corpus" / sorted(p.name for p in (ROOT / "corpus").glob("*.txt"))[1]).read_text(encoding="utf-8")
+    docs = [SourceDoc("一、总体情况\n坏的文件。", "txt", "utf-8", ["bad.txt"]), SourceDoc(text, "txt", "utf-8", ["good.txt"])]
+    results, errors = executor.process_all(docs, settings, jobs=1, progress=False)
+    assert [r.document.source for r in results] == ["good.txt"]
+    assert [(e.source, e.stage, e.error) for e in errors] == [("bad.txt", "process", "ValueError")]
+
+
+class _Done:
+    def __init__(self, value, log):
+        self.value, self.log = value, log
+
+    def result(self):
+        self.log.append(("result", self.value))
+        return self.value
+
+
+@pytest.mark.parametrize("n,window", [(0, 4), (1, 4), (7, 4), (20, 8), (5, 1)])
+def test_window_bounds_documents_in_flight(n, window):
+    log: list = []
+    in_flight = []
+
+    def submit(batch):
+        log.extend(("submit", d) for d in batch)
+        return [_Done(d, log) for d in batch]
+
+    got = []
+    for x in executor._windowed(submit, list(range(n)), window):
+        got.append(x)
+        in_flight.append(sum(1 for k, _ in log if k == "submit") - len(got))
+    assert got == list(range(n))
+    assert max(in_flight, default=0) <= max(window, 1)
+
+
+def test_bench_smoke(capsys, tmp_path):
+    from pipeline.bench import main
+
+    assert main(["--docs", "6", "--no-ner", "--keep", str(tmp_path / "bench")]) == 0
+    out = capsys.readouterr().out
+    for label in ("corpus ", "jieba.lcut ", "jobs 1 ", "jobs 2 ", "full ", "rerun ", "identical   yes",
+                  "ratio jobs1/jieba", "ratio jobs2/jobs1", "ratio rerun/full", "peak RSS "):
+        assert label in out, f"{label!r} missing from bench output:\n{out}"
+    assert "chars/s" in out
+
+
+def test_synthetic_corpus_is_deterministic_and_distinct(tmp_path):
+    a = build_corpus(tmp_path / "a", 7, seed=3)
+    b = build_corpus(tmp_path / "b", 7, seed=3)
+    assert a == b
+    assert len(set(a)) == 7
+    assert build_corpus(tmp_path / "c", 2, seed=4) != a[:2]
