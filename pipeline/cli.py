@@ -23,19 +23,12 @@ def _extract(a) -> int:
     settings = load_settings(corpus, segmenter=a.segmenter, city=a.city, ner=False if a.no_ner else None)
     report = run(corpus, Path(a.out), settings, jobs=a.jobs, progress=None if not a.quiet else False,
                  engine=a.engine, scheduler=a.scheduler, cache_dir=None if a.no_cache else Path(a.cache))
-    t = report.tables
-    ents = t["entities"]
-    lines = [
-        f"documents   {len(t['documents'])}  (rejected inputs: {len(report.errors)})",
-        f"sentences   {len(t['sentences'])}",
-        f"figures     {len(t['figures'])}",
-        f"targets     {len(t['targets'])}",
-        f"deadlines   {len(t['deadlines'])}",
-        f"enterprises {sum(1 for e in ents if e.type == 'enterprise')}",
-        f"projects    {sum(1 for e in ents if e.type == 'project')}",
-        f"series      {len({h.series_id for h in t['figure_history']})}",
-        f"written to  {a.out}",
-    ]
+    c = report.counts
+    lines = [f"documents   {c.get('documents', 0)}  (rejected inputs: {len(report.errors)})"]
+    lines += [f"{k:<11} {c.get(k, 0)}" for k in ("sentences", "figures", "targets", "deadlines", "enterprises",
+                                                 "projects", "series")]
+    lines.append(f"up to date  {a.out} (no bulletin and no rule changed since it was written)" if report.up_to_date
+                 else f"written to  {a.out}")
     print("\n".join(lines))
     if report.errors:
         return 1 if a.strict else 3

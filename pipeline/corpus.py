@@ -19,6 +19,8 @@ class RunReport:
     results: list[DocResult] = field(default_factory=list)
     errors: list[ErrorRow] = field(default_factory=list)
     tables: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)  # rows per kind of fact (the summary `extract` prints)
+    up_to_date: bool = False                    # nothing changed since the KB in out/ was written: not rewritten
 
     @property
     def exit_code(self) -> int:
@@ -105,18 +107,94 @@ def link_corpus(results: list[DocResult], errors: list[ErrorRow]) -> dict[str, l
 def run(corpus: Path, out: Path, settings: Settings, jobs: int = 1, progress: bool | None = None,
         engine: str = "local", scheduler: str | None = None, cache_dir: Path | None = None) -> RunReport:
     from .executor import process_all
-    from .write import render, write_kb
+    from .write import render_lazy, write_kb
 
     files = discover(corpus)
     docs, errors = read_inputs(corpus, files)
+    stamp = RunStamp(cache_dir, out, settings, docs, errors) if cache_dir is not None else None
+    if stamp is not None and (counts := stamp.unchanged()) is not None:
+        return RunReport([], errors, {}, counts, up_to_date=True)
     results, failed = process_all(docs, settings, jobs=jobs, progress=progress, engine=engine,
                                   scheduler=scheduler, cache_dir=cache_dir)
     errors.extend(failed)
     tables = link_corpus(results, errors)
     extra = {f"texts/{r.document.doc_id}.txt": s.text.encode("utf-8")
              for r, s in _pairs(results, docs) if r.document.format != "txt"}
-    write_kb(out, render(tables), extra)
-    return RunReport(results, errors, tables)
+    counts = summary_counts(tables)
+    write_kb(out, render_lazy(tables), extra)
+    if stamp is not None and not failed:  # a failure may be passing (memory ...): the next run retries it
+        stamp.record(counts)
+    return RunReport(results, errors, tables, counts)
+
+
+def summary_counts(tables: dict) -> dict[str, int]:
+    ents = tables["entities"]
+    return {"documents": len(tables["documents"]), "sentences": len(tables["sentences"]),
+            "figures": len(tables["figures"]), "targets": len(tables["targets"]),
+            "deadlines": len(tables["deadlines"]),
+            "enterprises": sum(1 for e in ents if e.type == "enterprise"),
+            "projects": sum(1 for e in ents if e.type == "project"),
+            "series": len({h.series_id for h in tables["figure_history"]})}
+
+
+class RunStamp:
+    """Whether out/ already holds the KB of exactly these inputs under this pipeline: then a rerun has
+    nothing to do (`make extract` with no new bulletin). Kept in the cache folder, next to the entries it
+    vouches for, as (inputs digest, manifest digest); out/ is also verified file by file, so an edited or
+    damaged KB is rewritten."""
+
+    def __init__(self, cache_dir: Path, out: Path, settings: Settings, docs: list[SourceDoc], errors: list[ErrorRow]):
+        import dataclasses
+        import hashlib
+        import json
+
+        from .cache import doc_key, pipeline_fingerprint
+
+        h = hashlib.sha256(pipeline_fingerprint(settings).encode())
+        for d in docs:
+            h.update(doc_key(d).encode())
+        h.update(json.dumps([list(map(str, dataclasses.astuple(e))) for e in errors], ensure_ascii=False).encode())
+        self.inputs = h.hexdigest()
+        self.out = Path(out)
+        where = hashlib.sha256(str(self.out.resolve()).encode()).hexdigest()[:24]
+        self.path = Path(cache_dir) / "runs" / f"{where}.json"
+
+    def _manifest_digest(self) -> str | None:
+        import hashlib
+
+        try:
+            return hashlib.sha256((self.out / "manifest.json").read_bytes()).hexdigest()
+        except OSError:
+            return None
+
+    def unchanged(self) -> dict | None:
+        """The recorded counts when nothing changed, else None."""
+        import json
+
+        from .write import recover, verify
+
+        try:
+            rec = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(rec, dict) or rec.get("inputs") != self.inputs:
+            return None
+        recover(self.out)  # a crash after the last run's write: finish or undo it first
+        if rec.get("manifest") != self._manifest_digest() or verify(self.out):
+            return None
+        return rec.get("counts")
+
+    def record(self, counts: dict) -> None:
+        import json
+        import os
+        import tempfile
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        rec = {"inputs": self.inputs, "manifest": self._manifest_digest(), "out": str(self.out), "counts": counts}
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(rec, f, ensure_ascii=False)
+        os.replace(tmp, self.path)
 
 
 def _pairs(results, docs):

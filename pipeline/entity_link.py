@@ -10,6 +10,7 @@ after (中云科技智能终端 -> 中云科技) as owner_entity_id.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import defaultdict
 
@@ -60,10 +61,13 @@ def cluster_names(typ: str, names: list[str]) -> dict[str, str]:
     names = sorted(set(names), key=lambda s: (len(s), s))
     uf = _Union(names)
     if typ == "enterprise":
-        for i, short in enumerate(names):
-            for long_ in names[i + 1:]:
-                if _extends(long_, short):
-                    uf.join(short, long_)
+        lex = sorted(names)  # the names that start with `short` sit right after it: no all-pairs scan
+        for short in names:
+            j = bisect.bisect_right(lex, short)
+            while j < len(lex) and lex[j].startswith(short):
+                if _extends(lex[j], short):
+                    uf.join(short, lex[j])
+                j += 1
     groups: dict[str, list[str]] = defaultdict(list)
     for n in names:
         groups[uf.find(n)].append(n)
@@ -76,16 +80,29 @@ def cluster_names(typ: str, names: list[str]) -> dict[str, str]:
     return out
 
 
-def _owner(project: str, enterprises: dict[str, set[str]]) -> str | None:
-    """The enterprise whose name or alias starts the project's name, or a group/company named inside it."""
-    best, best_len = None, 0
-    for eid in sorted(enterprises):
-        for s in enterprises[eid]:
-            if len(s) < 2 or len(s) >= len(project) or len(s) <= best_len:
-                continue
-            if project.startswith(s) or (s.endswith(("集团", "公司")) and s in project):
-                best, best_len = eid, len(s)
-    return best
+class _Owners:
+    """Enterprise names and aliases indexed by the name, so that a project finds its owner by its own
+    prefixes (and the few group/company names by containment) rather than by a scan of every enterprise."""
+
+    def __init__(self, enterprises: dict[str, set[str]]):
+        self.by_name: dict[str, str] = {}
+        self.groups: list[tuple[str, str]] = []
+        for eid in sorted(enterprises, reverse=True):  # equal names: the smallest id wins, as in a sorted scan
+            for s in enterprises[eid]:
+                if len(s) >= 2:
+                    self.by_name[s] = eid
+                    if s.endswith(("集团", "公司")):
+                        self.groups.append((s, eid))
+
+    def __call__(self, project: str) -> str | None:
+        """The enterprise whose name or alias starts the project's name, or a group/company named inside it;
+        the longest such name wins, then the smallest entity id."""
+        found = [(len(s), eid) for s, eid in self.groups if len(s) < len(project) and s in project]
+        found += [(k, self.by_name[project[:k]]) for k in range(2, len(project)) if project[:k] in self.by_name]
+        if not found:
+            return None
+        longest = max(k for k, _ in found)
+        return min(eid for k, eid in found if k == longest)
 
 
 def link_entities(results) -> tuple[list[MentionRow], list[EntityRow]]:
@@ -115,12 +132,12 @@ def link_entities(results) -> tuple[list[MentionRow], list[EntityRow]]:
         e["docs"].add(m.doc_id)
         out.append(MentionRow(m.mention_id, m.doc_id, m.start, m.end, m.mention, m.type, eid, m.method, m.name))
 
-    firms = {eid: {e["name"], *e["aliases"]} for eid, e in ents.items() if e["type"] == "enterprise"}
+    owner_of = _Owners({eid: {e["name"], *e["aliases"]} for eid, e in ents.items() if e["type"] == "enterprise"})
     rows = []
     for eid, e in sorted(ents.items()):
-        owner = _owner(canonical_project(e["name"]), firms) if e["type"] == "project" else None
+        owner = owner_of(canonical_project(e["name"])) if e["type"] == "project" else None
         if owner is None and e["type"] == "project":
-            owner = next((o for a in sorted(e["aliases"]) if (o := _owner(canonical_project(a), firms))), None)
+            owner = next((o for a in sorted(e["aliases"]) if (o := owner_of(canonical_project(a)))), None)
         seen = sorted(d for d in (dates.get(x) for x in e["docs"]) if d)
         rows.append(EntityRow(eid, e["type"], e["name"], sorted(e["aliases"]), owner, len(e["docs"]),
                               seen[0] if seen else None, seen[-1] if seen else None))

@@ -10,6 +10,7 @@ import hashlib
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from .model import FigureRow, HistoryRow, TargetActualRow
 from .normalise.indicators import indicator_key, similar
@@ -27,11 +28,16 @@ def target_id(f: FigureRow) -> str:
     return f"{f.doc_id}-t{f.start:06d}"
 
 
-def _comparable(a: Decimal, b: Decimal, rule: str = "value_ratio") -> bool:
-    """Values close enough to be one figure restated, revised or reached: within max_ratio."""
+@cache
+def _max_ratio(rule: str) -> Decimal:
     from .resources import load_toml
 
-    ratio = Decimal(str(load_toml("rules/linking.toml")[rule]["max_ratio"]))
+    return Decimal(str(load_toml("rules/linking.toml")[rule]["max_ratio"]))
+
+
+def _comparable(a: Decimal, b: Decimal, rule: str = "value_ratio") -> bool:
+    """Values close enough to be one figure restated, revised or reached: within max_ratio."""
+    ratio = _max_ratio(rule)
     a, b = abs(a), abs(b)
     if a == 0 or b == 0:
         return a == b

@@ -142,7 +142,7 @@ def _json_chunks(obj: dict, indent: int, lazy: dict[str, typing.Iterable]) -> ty
     yield text
 
 
-def _kb_json(tables: dict[str, list]) -> bytes:
+def _kb_json_chunks(tables: dict[str, list]) -> typing.Iterator[bytes]:
     """kb.json: exactly json.dumps(kb, ensure_ascii=False, indent=1) + "\n", built one row at a time (rows
     grouped by doc_id once), so that no nested copy of the whole KB is held in memory."""
     nested = ("sentences", "figures", "targets", "deadlines", "mentions")
@@ -166,29 +166,43 @@ def _kb_json(tables: dict[str, list]) -> bytes:
     kb = {"documents": None, "entities": [_rec(e) for e in tables["entities"]], "series": list(series.values()),
           "targets_vs_actuals": [_rec(t) for t in tables["targets_vs_actuals"]],
           "errors": [_rec(e) for e in tables["errors"]]}
-    out = [c.encode("utf-8") for c in _json_chunks(kb, 0, {"documents": map(document, tables["documents"])})]
-    out.append(b"\n")
-    return b"".join(out)
+    for c in _json_chunks(kb, 0, {"documents": map(document, tables["documents"])}):
+        yield c.encode("utf-8")
+    yield b"\n"
 
 
-def render(tables: dict[str, list]) -> dict[str, bytes]:
-    """File name -> bytes of the whole KB (manifest excluded)."""
-    files: dict[str, bytes] = {}
+def _kb_json(tables: dict[str, list]) -> bytes:
+    return b"".join(_kb_json_chunks(tables))
+
+
+def render_lazy(tables: dict[str, list]) -> dict[str, typing.Callable[[], bytes]]:
+    """File name -> a function that renders it: write_kb renders, writes and drops one file at a time, so
+    the KB's files are never all in memory at once."""
+    files: dict[str, typing.Callable[[], bytes]] = {}
     resources = []
     for name, cls, key, pk, fks in TABLES:
         rows = sorted(tables.get(name, []), key=key)
         tables[name] = rows
-        files[f"{name}.csv"] = csv_text(cls, rows).encode("utf-8")
+        files[f"{name}.csv"] = functools.partial(lambda c, r: csv_text(c, r).encode("utf-8"), cls, rows)
         resources.append({"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
                           "format": "csv", "encoding": "utf-8", "schema": table_schema(cls, pk, fks)})
-    files["kb.json"] = _kb_json(tables)
+    files["kb.json"] = functools.partial(_kb_json_chunks, tables)  # streamed to the file, never whole in memory
     pkg = {"profile": "tabular-data-package", "name": "bulletin-kb",
            "title": "Knowledge base mined from government bulletins", "resources": resources}
-    files["datapackage.json"] = (json.dumps(pkg, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    files["datapackage.json"] = lambda: (json.dumps(pkg, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     from .xlsx import workbook_bytes
 
-    files["kb.xlsx"] = workbook_bytes(tables, TABLES)
+    files["kb.xlsx"] = functools.partial(workbook_bytes, tables, TABLES)
     return files
+
+
+def render(tables: dict[str, list]) -> dict[str, bytes]:
+    """File name -> bytes of the whole KB (manifest excluded)."""
+    return {name: _bytes(make()) for name, make in render_lazy(tables).items()}
+
+
+def _bytes(data) -> bytes:
+    return data if isinstance(data, bytes) else b"".join(data)
 
 
 def _paths(out: Path) -> tuple[Path, Path]:
@@ -287,8 +301,9 @@ def recover(out: Path) -> None:
             _remove(p)
 
 
-def write_kb(out: Path, files: dict[str, bytes], extra: dict[str, bytes] | None = None) -> None:
-    """Write files into a temporary folder (manifest last, all fsynced) and swap it in place of out.
+def write_kb(out: Path, files: dict[str, bytes | typing.Callable[[], bytes]], extra: dict[str, bytes] | None = None
+             ) -> None:
+    """Write files (bytes, or functions giving them: see render_lazy) into a temporary folder (manifest last, all fsynced) and swap it in place of out.
 
     The swap is one atomic renameat2(RENAME_EXCHANGE) where the OS has it, else two renames
     (out -> .out.old, .out.new -> out) that recover() completes after a crash.
@@ -300,14 +315,17 @@ def write_kb(out: Path, files: dict[str, bytes], extra: dict[str, bytes] | None 
     allfiles = dict(files)
     allfiles.update(extra or {})
     dirs = {new}
+    digests = {}
     for name in sorted(allfiles):
         p = new / name
         if p.parent not in dirs:
             p.parent.mkdir(parents=True, exist_ok=True)
             dirs.update(p.parents)
-        _write_synced(p, allfiles[name])
-    manifest = {"files": {n: hashlib.sha256(b).hexdigest() for n, b in sorted(allfiles.items())},
-                "generator": "bulletin-pipeline"}
+        data = allfiles.pop(name)
+        data = data() if callable(data) else data  # rendered now, and let go once written
+        digests[name] = _write_synced(p, [data] if isinstance(data, bytes) else data)
+        del data
+    manifest = {"files": digests, "generator": "bulletin-pipeline"}
     _write_synced(new / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode())
     for d in sorted((d for d in dirs if d == new or new in d.parents), key=lambda d: -len(d.parts)):
         _fsync_dir(d)
@@ -323,8 +341,13 @@ def write_kb(out: Path, files: dict[str, bytes], extra: dict[str, bytes] | None 
         _remove(old)
 
 
-def _write_synced(path: Path, data: bytes) -> None:
+def _write_synced(path: Path, data) -> str:
+    """Write bytes, or chunks of bytes, durably; their sha256."""
+    h = hashlib.sha256()
     with open(path, "wb") as f:
-        f.write(data)
+        for chunk in [data] if isinstance(data, bytes) else data:
+            f.write(chunk)
+            h.update(chunk)
         f.flush()
         os.fsync(f.fileno())
+    return h.hexdigest()

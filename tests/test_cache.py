@@ -163,3 +163,33 @@ def test_prune_touches_only_cache_files(tmp_path):
     assert c.prune() == 2
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
         f"{'f' * 24}/{'a' * 64}.pkl", "notes.txt", "project/data.pkl"]
+
+
+def test_no_change_rerun_writes_nothing_and_a_damaged_kb_is_rewritten(tmp_path, settings, counted, monkeypatch):
+    """`make extract` with nothing new: the KB in out/ is vouched for by the run stamp and left alone;
+    but an edited KB file, a changed bulletin or another output folder all mean a real run."""
+    from pipeline import write
+
+    corpus, cache, out = _corpus(tmp_path), tmp_path / "cache", tmp_path / "extracted"
+    first = run(corpus, out, settings, progress=False, cache_dir=cache)
+    assert not first.up_to_date and first.counts["documents"] == 5
+    counted.clear()
+    writes: list[Path] = []
+    real = write.write_kb
+    monkeypatch.setattr(write, "write_kb", lambda o, *a, **k: (writes.append(o), real(o, *a, **k))[1])
+
+    again = run(corpus, out, settings, progress=False, cache_dir=cache)
+    assert again.up_to_date and again.counts == first.counts and writes == [] and counted == []
+
+    (out / "figures.csv").write_text("edited by hand\n", encoding="utf-8")
+    fixed = run(corpus, out, settings, progress=False, cache_dir=cache)
+    assert not fixed.up_to_date and writes == [out] and counted == [], "rewritten from the cache"
+    run(corpus, tmp_path / "clean", settings, progress=False, cache_dir=None)
+    assert_same_kb(tmp_path / "clean", out)
+
+    (corpus / "00001.txt").write_text((corpus / "00001.txt").read_text(encoding="utf-8") + "\n补充一句。\n",
+                                      encoding="utf-8")
+    counted.clear()
+    changed = run(corpus, out, settings, progress=False, cache_dir=cache)
+    assert not changed.up_to_date and counted == ["00001.txt"]
+    assert not run(corpus, tmp_path / "elsewhere", settings, progress=False, cache_dir=cache).up_to_date

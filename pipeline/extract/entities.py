@@ -12,7 +12,7 @@ word so that 扬州安贝斯 and 安贝斯玩具 meet as 安贝斯 when linked.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -37,6 +37,11 @@ class Candidate:
 
 
 # ---------------------------------------------------------------------------------------------- resources
+_HAN = regex.compile(r"\p{Han}+")
+_ENUM = regex.compile(r"(、)")
+_QUOTED = regex.compile(r"[“\"]([^“”\"]{2,16})[”\"]")
+
+
 @cache
 def rules() -> dict:
     raw = load_toml("rules/entities.toml")
@@ -95,8 +100,14 @@ def _jieba():
     return tok
 
 
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_jieba().lcut(text, HMM=True))
+
+
 def tokens(text: str) -> list[str]:
-    return _jieba().lcut(text, HMM=True)
+    """jieba words of text; cached, since the rules, the candidates and the model features all ask."""
+    return list(_tokens(text))
 
 
 def is_common(word: str) -> bool:
@@ -125,13 +136,28 @@ def covered(s: str, kinds=("industry", "category", "keep", "region")) -> bool:
     return bool(s) and ok[len(s)]
 
 
+@cache
+def _prefix_table(kinds: tuple[str, ...]) -> tuple[frozenset, tuple[int, ...]]:
+    vocab = frozenset().union(*(_words()[k] for k in kinds))
+    return vocab, tuple(sorted({len(w) for w in vocab}, reverse=True))
+
+
 def _starts_word(s: str, kinds: tuple[str, ...]) -> str:
-    best = ""
-    for k in kinds:
-        for w in _words()[k]:
-            if len(w) > len(best) and s.startswith(w):
-                best = w
-    return best
+    """The longest word of the kinds' lexicons that starts s."""
+    vocab, lengths = _prefix_table(kinds)
+    return next((s[:n] for n in lengths if n <= len(s) and s[:n] in vocab), "")
+
+
+@cache
+def _upper_table() -> tuple[frozenset, tuple[int, ...]]:
+    names = _upper_places()
+    return frozenset(names), tuple(sorted({len(p) for p in names}, reverse=True))
+
+
+def _upper_prefix(s: str) -> str:
+    """The longest province or city name that starts s."""
+    names, lengths = _upper_table()
+    return next((s[:n] for n in lengths if n <= len(s) and s[:n] in names), "")
 
 
 def _place_prefix(s: str) -> str:
@@ -211,7 +237,7 @@ def _split_items(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Items of text[s:e] separated by 、 and by 和/及/与 when jieba reads them as connectors."""
     out = []
     pos = s
-    for piece in regex.split(r"(、)", text[s:e]):
+    for piece in _ENUM.split(text[s:e]):
         if piece == "、":
             pos += 1
             continue
@@ -243,7 +269,7 @@ def brand_of(name: str) -> tuple[int, int] | None:
     industry words are never brands (锂电新能源, 西北电子信息基地, 旬阳水电站 have none)."""
     w = _words()
     off = 0
-    pre = next((p for p in _upper_places() if name.startswith(p)), "")
+    pre = _upper_prefix(name)
     if pre and len(name) - len(pre) >= 2:
         off = len(pre)
     core = name[off:]
@@ -255,7 +281,7 @@ def brand_of(name: str) -> tuple[int, int] | None:
         if not nxt:
             continue
         brand = core[:i]
-        if not regex.fullmatch(r"\p{Han}+", brand) or is_place(brand) or is_generic(brand):
+        if not _HAN.fullmatch(brand) or is_place(brand) or is_generic(brand):
             return None
         if any(c in brand for c in "的了和与及"):
             return None
@@ -460,7 +486,7 @@ def loose_candidates(text: str, max_len: int = 16) -> list[tuple[int, int]]:
                     break
                 pos -= len(t)
                 add(pos, m.end())
-    for m in regex.finditer(r"[“\"]([^“”\"]{2,16})[”\"]", text):
+    for m in _QUOTED.finditer(text):
         add(*m.span(1))
     w = _words()
     tails = w["industry"] | w["keep"] | w["facility"] | w["company"]
@@ -469,7 +495,7 @@ def loose_candidates(text: str, max_len: int = 16) -> list[tuple[int, int]]:
     for t in toks:
         pos.append(pos[-1] + len(t))
     for i, t in enumerate(toks):
-        if len(t) >= 2 and regex.fullmatch(r"\p{Han}+", t) and not is_common(t) and not is_generic(t) \
+        if len(t) >= 2 and _HAN.fullmatch(t) and not is_common(t) and not is_generic(t) \
                 and t not in w["lead"]:
             a = pos[i - 1] if i and is_place(toks[i - 1]) else pos[i]
             add(a, pos[i + 1])
@@ -541,12 +567,15 @@ def _gazetteer(texts: list[str], found: list[list[Candidate]]) -> list[list[Cand
                 if len(core) >= 3 or (len(core) == 2 and not is_common(core)):
                     if not is_place(core) and not is_generic(core):
                         names.add(core)
+    ordered = sorted(names, key=lambda x: (-len(x), x))
     out = []
     for text, cands in zip(texts, found):
         add = []
-        for n in sorted(names, key=lambda x: (-len(x), x)):
-            for m in regex.finditer(regex.escape(n), text):
-                c = Candidate(m.start(), m.end(), "enterprise", "gazetteer", "gazetteer")
+        for n in ordered:
+            i = text.find(n)
+            while i >= 0:
+                c = Candidate(i, i + len(n), "enterprise", "gazetteer", "gazetteer")
+                i = text.find(n, i + len(n))
                 if not any(_overlaps(c, k) for k in cands + add):
                     add.append(c)
         out.append(cands + add)
@@ -599,16 +628,15 @@ def canonical_enterprise(surface: str) -> str:
     s = rules()["generic_tail"]["rx"].sub("", _bare(surface))
     if regex.search(r"(?:集团|公司|厂)$", s):
         return s
-    for p in _upper_places():
-        if s.startswith(p):
-            rest = s[len(p):]
-            if len(rest) >= 2 and not is_common(rest) and not is_generic(rest) and not is_place(rest):
-                s = rest
-            break
+    p = _upper_prefix(s)
+    if p:
+        rest = s[len(p):]
+        if len(rest) >= 2 and not is_common(rest) and not is_generic(rest) and not is_place(rest):
+            s = rest
     for w in sorted(_words()["industry"], key=lambda x: (-len(x), x)):
         if s.endswith(w) and len(s) > len(w):
             core = s[: -len(w)]
-            if len(core) >= 2 and not is_common(core) and core not in _upper_places() and not is_generic(core) \
+            if len(core) >= 2 and not is_common(core) and core not in _upper_table()[0] and not is_generic(core) \
                     and not covered(core):
                 s = core
             break

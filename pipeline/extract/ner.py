@@ -41,6 +41,7 @@ def register() -> None:
         return suggest
 
 
+@lru_cache(maxsize=65536)
 def _word_class(word: str) -> str:
     from .entities import _words, is_common, is_place
 
@@ -55,12 +56,13 @@ def _word_class(word: str) -> str:
     return "common" if is_common(word) else "rare"
 
 
-def featurize(doc):
+def featurize(doc, text: str | None = None):
     """Set LEMMA (the jieba word holding each character), TAG (B/M/E/S + the word's class) and DEP (the
-    enumeration the character sits in, entities.context_tags)."""
+    enumeration the character sits in, entities.context_tags). `text` is doc.text, when the caller has it
+    (Doc.text walks every Token)."""
     from .entities import context_tags, tokens
 
-    text = doc.text
+    text = doc.text if text is None else text
     word_at, tag_at = [""] * len(text), ["S-punct"] * len(text)
     i = 0
     for word in tokens(text):
@@ -71,14 +73,33 @@ def featurize(doc):
             tag_at[i + k] = ("S" if n == 1 else "B" if k == 0 else "E" if k == n - 1 else "M") + "-" + cls
         i += n
     ctx = context_tags(text)
-    for t in doc:
-        t.lemma_ = word_at[t.idx] or t.text
-        t.tag_ = tag_at[t.idx]
-        t.dep_ = ctx[t.idx]
+    doc.user_data["text"] = text
+    if len(doc) != len(text):  # whitespace tokens: one Token at a time
+        for t in doc:
+            t.lemma_ = word_at[t.idx] or t.text
+            t.tag_ = tag_at[t.idx]
+            t.dep_ = ctx[t.idx]
+        return doc
+    import numpy
+    from spacy.attrs import DEP, LEMMA, TAG
+
+    add = doc.vocab.strings.add  # one token per character: all hashes in one array, no Token objects
+    doc.from_array([LEMMA, TAG, DEP], numpy.array(
+        [[add(w or c), add(g), add(d)] for w, c, g, d in zip(word_at, text, tag_at, ctx)], dtype="uint64"
+    ).reshape(-1, 3))
     return doc
 
 
-@lru_cache(maxsize=50_000)
+def make_doc(nlp, text: str):
+    """nlp.make_doc for the character tokenizer, without its O(n^2) alignment when the text has no space."""
+    if any(c.isspace() for c in text):
+        return nlp.make_doc(text)
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
+
+
+@lru_cache(maxsize=4096)
 def _loose(text: str, max_size: int) -> tuple[tuple[int, int], ...]:
     from .entities import loose_candidates
 
@@ -95,17 +116,19 @@ def candidate_spans(docs, max_size: int, ops=None):
     rows, lengths = [], []
     for doc in docs:
         n = 0
-        for a, b in _loose(doc.text, max_size):
-            sp = doc.char_span(a, b, alignment_mode="expand")
+        text = doc.user_data.get("text") or doc.text
+        one_per_char = len(doc) == len(text)  # token i is character i
+        for a, b in _loose(text, max_size):
+            sp = (a, b) if one_per_char else doc.char_span(a, b, alignment_mode="expand")
             if sp is not None and len(sp):
-                rows.append((sp.start, sp.end))
+                rows.append((a, b) if one_per_char else (sp.start, sp.end))
                 n += 1
         lengths.append(n)
     data = numpy.asarray(rows, dtype="i").reshape((-1, 2)) if rows else numpy.zeros((0, 2), dtype="i")
     return Ragged(ops.asarray2i(data), ops.asarray1i(numpy.asarray(lengths, dtype="i")))
 
 
-def model_config(width: int = 64, depth: int = 4, window: int = 3, rows: int = 4000, hidden: int = 64) -> dict:
+def model_config(width: int = 32, depth: int = 2, window: int = 3, rows: int = 4000, hidden: int = 32) -> dict:
     return {
         "spans_key": SPANS_KEY,
         "threshold": 0.5,
@@ -150,9 +173,10 @@ class Predictor:
     def __call__(self, texts: list[str]) -> list[list[tuple[int, int, str, float]]]:
         nlp = self.nlp
         sc = nlp.get_pipe("spancat")
-        docs = [featurize(nlp.make_doc(t)) for t in texts]
         out: list[list[tuple[int, int, str, float]]] = [[] for _ in texts]
-        nonempty = [i for i, d in enumerate(docs) if len(d)]
+        # a sentence with no candidate span can hold no name: the model need not read it
+        nonempty = [i for i, t in enumerate(texts) if t.strip() and _loose(t, MAX_SIZE)]
+        docs = {i: featurize(make_doc(nlp, texts[i]), texts[i]) for i in nonempty}
         if not nonempty:
             return out
         indices, scores = sc.predict([docs[i] for i in nonempty])
@@ -166,7 +190,8 @@ class Predictor:
                 for j, label in enumerate(sc.labels):
                     v = float(scores[off + row, j])
                     if v >= self.min_score:
-                        out[i].append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text), label, round(v, 6)))
+                        a, b = (s, e) if len(doc) == len(texts[i]) else (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+                        out[i].append((a, b, label, round(v, 6)))
             off += idx.shape[0]
         return out
 

@@ -6,7 +6,7 @@ in the lexicon's rules file) catches paraphrases the lexicon does not list.
 """
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from ..resources import load_toml, load_tsv
 
@@ -61,10 +61,22 @@ def similarity(a: str, b: str) -> float:
     return max(fuzz.ratio(a, b) / 100, f1)
 
 
+@cache
+def _threshold() -> float:
+    return load_toml("rules/linking.toml")["indicator_similarity"]["threshold"]
+
+
 def similar(a: str, b: str) -> bool:
     if not a or not b:
         return False
-    return a == b or similarity(a, b) >= load_toml("rules/linking.toml")["indicator_similarity"]["threshold"]
+    if a == b:
+        return True
+    return _similar(a, b) if a < b else _similar(b, a)
+
+
+@lru_cache(maxsize=1 << 18)  # linking asks about the same few indicator pairs again and again
+def _similar(a: str, b: str) -> bool:
+    return similarity(a, b) >= _threshold()
 
 
 @cache

@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 import importlib.util
 from pathlib import Path
 
@@ -58,6 +58,7 @@ def _cities() -> dict[str, Division]:
     return {d.name: d for d in divisions() if d.level == "city"}
 
 
+@cache
 def province_of(city: str | None) -> str | None:
     d = _by_name().get(city or "")
     if not d:
@@ -136,6 +137,11 @@ def _scope_words() -> list[tuple[str, str]]:
 _IN_LIST = regex.compile(r"[、]")
 
 
+@lru_cache(maxsize=4096)
+def _county_rx(surface: str) -> regex.Pattern:
+    return regex.compile(regex.escape(surface) + r"(?P<suffix>[县区市](?![长委政]))?")
+
+
 def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
     """The last scope named in a stretch of text (nearest to what follows it).
 
@@ -155,11 +161,15 @@ def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
     prov = province_of(city)
     roles = {"@national": "全国", "@province": prov, "@city": city}
     for surface, scope in _scope_words():
-        for m in regex.finditer(regex.escape(surface), text):
-            see(m.start(), surface, roles.get(scope, scope))
+        i = text.find(surface)
+        while i >= 0:
+            see(i, surface, roles.get(scope, scope))
+            i = text.find(surface, i + len(surface))
     if city:
         for surface, full in counties_of(city).items():
-            for m in regex.finditer(regex.escape(surface) + r"(?P<suffix>[县区市](?![长委政]))?", text):
+            if surface not in text:
+                continue
+            for m in _county_rx(surface).finditer(text):
                 if m["suffix"] and surface == full[: len(surface)] and not surface.endswith(("县", "区", "市")):
                     # written with its own suffix (南郑区 after the dataset's 南郑县): keep it as written
                     see(m.start(), m.group(), m.group() if m.group() != full else county_name(full, city, on))
