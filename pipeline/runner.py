@@ -52,6 +52,9 @@ def doc_id_of(text: str) -> str:
 
 def process_document(source, settings) -> DocResult:
     """Run every per-document stage on one SourceText (with .sources set by the caller)."""
+    from .memo import new_document
+
+    new_document()
     ctx: dict = {"source": source, "settings": settings}
     for st in DOC_STAGES:
         st.fn(ctx)

@@ -6,9 +6,10 @@ for, since it needs its own build step (make pkuseg).
 """
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from typing import Protocol
 
+from .memo import per_document
 from .resources import path
 
 
@@ -25,7 +26,7 @@ def _pos_tokenizer():
     return jieba.posseg.POSTokenizer(get_segmenter("jieba")._tok)
 
 
-@lru_cache(maxsize=8192)  # bounded: a worker lives through thousands of documents
+@per_document()
 def pos_tag(text: str) -> tuple[tuple[str, str], ...]:
     """(word, part of speech) by jieba with the domain dictionary, whatever the word segmenter.
 

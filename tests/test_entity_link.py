@@ -89,3 +89,40 @@ def test_mentions_carry_their_entity_and_stable_order():
     assert {m.entity_id for m in mentions} == {ents[0].entity_id}
     assert [m.doc_id for m in mentions] == ["d1", "d2"]
     assert ents[0].aliases == ["苏州嘉禾悦"]
+
+
+def _owner_by_scan(project: str, enterprises: dict[str, set[str]]):
+    """The definition, as a scan of every enterprise name: the longest name that starts the project (or a
+    group/company name inside it) wins, then the smallest id."""
+    best, best_len = None, 0
+    for eid in sorted(enterprises):
+        for s in enterprises[eid]:
+            if len(s) < 2 or len(s) >= len(project) or len(s) <= best_len:
+                continue
+            if project.startswith(s) or (s.endswith(("集团", "公司")) and s in project):
+                best, best_len = eid, len(s)
+    return best
+
+
+def test_indexed_owner_lookup_equals_the_scan():
+    import random
+
+    from pipeline.entity_link import _Owners
+
+    rnd, chars = random.Random(3), "安康华集团公司科技"
+    word = lambda lo, hi: "".join(rnd.choice(chars) for _ in range(rnd.randint(lo, hi)))
+    for _ in range(2000):
+        firms = {f"E{rnd.randint(0, 30):03d}": {word(1, 5) for _ in range(rnd.randint(1, 3))}
+                 for _ in range(rnd.randint(1, 8))}
+        owners = _Owners(firms)
+        for _ in range(5):
+            project = word(1, 8)
+            assert owners(project) == _owner_by_scan(project, firms), (project, firms)
+
+
+def test_clustering_merges_extensions_among_many_names():
+    from pipeline.entity_link import cluster_names
+
+    names = [f"博远{i}" for i in range(3000)] + ["安贝斯", "安贝斯玩具", "安贝斯科技"]
+    out = cluster_names("enterprise", names)
+    assert out["安贝斯玩具"] == out["安贝斯科技"] == "安贝斯" and out["博远7"] == "博远7"

@@ -77,6 +77,50 @@ def test_candidates_never_cross_punctuation():
     assert not any(c in t for t in texts for c in "、，。")
 
 
+FAST_PATH_TEXTS = ["突出抓好岚河酒厂、恒远建材等重点企业", "含 空格 的句子，旬阳 水电站", " 前后有空格 ", "a b", "。"]
+
+
+@pytest.mark.parametrize("text", FAST_PATH_TEXTS)
+def test_fast_doc_and_features_equal_spacys_own(text):
+    """make_doc and the array path of featurize are shortcuts: the tokens and every feature the model reads
+    must be what nlp.make_doc and Token-by-Token assignment give."""
+    from spacy.attrs import DEP, LEMMA, NORM, SHAPE, TAG
+
+    from pipeline.extract.entities import context_tags, tokens
+
+    nlp = ner.blank()
+    fast = ner.featurize(ner.make_doc(nlp, text), text)
+    slow = nlp.make_doc(text)
+    assert [(t.text, t.whitespace_) for t in fast] == [(t.text, t.whitespace_) for t in slow]
+    word_at, i = [""] * len(text), 0
+    for w in tokens(text):
+        word_at[i:i + len(w)] = [w] * len(w)
+        i += len(w)
+    ctx = context_tags(text)
+    for t in slow:
+        t.lemma_ = word_at[t.idx] or t.text
+        t.dep_ = ctx[t.idx]
+    attrs = [NORM, LEMMA, DEP, SHAPE]
+    assert (fast.to_array(attrs) == slow.to_array(attrs)).all()
+    assert all(t.tag_ for t in fast) and fast.user_data["text"] == text
+
+
+def test_sentences_without_candidates_are_skipped_and_nothing_else_changes(monkeypatch):
+    """The model reads only sentences with a candidate span; the scores of the others' spans are what they
+    are when each sentence is scored alone."""
+    predict = ner.shipped_predictor()
+    texts = [c[1] for c in SENTENCES] + ["会议要求，抓紧落实。", "", "同比增长11.4%。"]
+    read: list[int] = []
+    real = ner.featurize
+    monkeypatch.setattr(ner, "featurize", lambda doc, text=None: (read.append(len(doc)), real(doc, text))[1])
+    together = predict(texts)
+    assert len(read) == sum(1 for t in texts if ner._loose(t, ner.MAX_SIZE)) < len(texts)
+    alone = [predict([t])[0] for t in texts]
+    assert [[(a, b, t) for a, b, t, _ in s] for s in together] == [[(a, b, t) for a, b, t, _ in s] for s in alone]
+    for s1, s2 in zip(together, alone):
+        assert all(abs(x[3] - y[3]) < 1e-4 for x, y in zip(s1, s2))
+
+
 @pytest.mark.slow
 def test_training_is_reproducible(tmp_path):
     """Two trainings from one seed write byte-identical model files (a small run: one document, 2 epochs)."""

@@ -12,10 +12,11 @@ word so that 扬州安贝斯 and 安贝斯玩具 meet as 安贝斯 when linked.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import regex
 
+from ..memo import per_document
 from ..model import MentionRow
 from ..resources import load_toml, load_tsv
 
@@ -39,6 +40,7 @@ class Candidate:
 # ---------------------------------------------------------------------------------------------- resources
 _HAN = regex.compile(r"\p{Han}+")
 _ENUM = regex.compile(r"(、)")
+_CONNECTOR_CHARS = frozenset("和及与")  # the characters of _split_items' connectors 和, 及, 与, 以及
 _QUOTED = regex.compile(r"[“\"]([^“”\"]{2,16})[”\"]")
 
 
@@ -100,7 +102,7 @@ def _jieba():
     return tok
 
 
-@lru_cache(maxsize=4096)
+@per_document()
 def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_jieba().lcut(text, HMM=True))
 
@@ -244,7 +246,7 @@ def _split_items(text: str, s: int, e: int) -> list[tuple[int, int]]:
         ps = pos
         sub = [ps]
         acc = ps
-        toks = tokens(piece)
+        toks = tokens(piece) if _CONNECTOR_CHARS.intersection(piece) else ()  # nothing to split on: no jieba
         for k, t in enumerate(toks):
             if t in ("和", "及", "与", "以及") and 0 < k < len(toks) - 1 and acc - sub[-1] >= 2:
                 out.append((sub[-1], acc))
@@ -401,6 +403,11 @@ _FINDERS = {"list": _from_list, "suffix": _from_suffix, "quoted": _from_quoted, 
 
 def rule_candidates(text: str, only: str | None = None) -> list[Candidate]:
     """Every rule's proposals over one sentence (only: one rule's, for its tests)."""
+    return list(_rule_candidates(text, only))
+
+
+@per_document()  # asked twice per sentence: by the rule layer and by the model's candidate spans
+def _rule_candidates(text: str, only: str | None) -> tuple[Candidate, ...]:
     out = []
     for name, r in rules().items():
         kind = r.get("kind")
@@ -408,7 +415,7 @@ def rule_candidates(text: str, only: str | None = None) -> list[Candidate]:
             continue
         for m in r["rx"].finditer(text):
             out.extend(_FINDERS[kind](text, name, m))
-    return _dedupe(out)
+    return tuple(_dedupe(out))
 
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:

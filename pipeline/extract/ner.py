@@ -16,6 +16,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ..memo import per_document
 from ..resources import path as resource_path
 
 MODEL_DIR = "models/entities"
@@ -99,7 +100,7 @@ def make_doc(nlp, text: str):
     return Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
 
 
-@lru_cache(maxsize=4096)
+@per_document()
 def _loose(text: str, max_size: int) -> tuple[tuple[int, int], ...]:
     from .entities import loose_candidates
 
