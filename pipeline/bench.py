@@ -265,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         cache = work / "cache"
         shutil.rmtree(cache, ignore_errors=True)
         runs = {}
+        extra = ("--no-ner",) if a.no_ner else ()
         for name, jobs, cache_dir, note in (
                 ("jobs 1", 1, None, "(no cache)"),
                 (f"jobs {a.jobs}", a.jobs, None, "(no cache)"),
@@ -272,14 +273,14 @@ def main(argv: list[str] | None = None) -> int:
                 ("rerun", a.jobs, cache, f"(jobs {a.jobs}, no change: every document from the cache)")):
             # the rerun writes over the full run's KB, as `make extract` does
             out = work / ("out-cached" if cache_dir else f"out-{name.replace(' ', '')}")
-            secs, cpu, peak = run_pipeline(corpus, out, jobs, cache_dir, ("--no-ner",) if a.no_ner else ())
+            secs, cpu, peak = run_pipeline(corpus, out, jobs, cache_dir, extra)
             runs[name] = (secs, peak, kb_digest(out))  # read now: the rerun replaces this KB
             print(_line(name, secs, cpu, chars, f"peak RSS {peak / 2**20:,.0f} MB  {note}"), flush=True)
         # one bulletin edited: re-extracts that one from scratch, takes the rest from the cache, re-links and
         # rewrites the whole KB (what `make extract` costs when a bulletin arrives)
         edited = sorted(corpus.glob("*.txt"))[0]
         edited.write_text(edited.read_text(encoding="utf-8") + "\n全年新增规上工业企业12户。\n", encoding="utf-8")
-        secs, cpu, peak1 = run_pipeline(corpus, work / "out-cached", a.jobs, cache, ())
+        secs, cpu, peak1 = run_pipeline(corpus, work / "out-cached", a.jobs, cache, extra)
         print(_line("one changed", secs, cpu, chars, f"peak RSS {peak1 / 2**20:,.0f} MB  (jobs {a.jobs}: one "
                     f"bulletin re-extracted, {a.docs - 1} from the cache, corpus re-linked and rewritten)"),
               flush=True)

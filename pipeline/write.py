@@ -14,6 +14,7 @@ import errno
 import functools
 import hashlib
 import json
+import math
 import os
 import shutil
 import sys
@@ -114,9 +115,35 @@ def _rec(r) -> dict:
     return {f.name: jsonable(getattr(r, f.name)) for f in dataclasses.fields(r)}
 
 
+_STR = json.encoder.encode_basestring  # json's own string encoder (C), as ensure_ascii=False uses it
+
+
+def _scalar(v) -> str | None:
+    """A scalar as json.dumps writes it; None for anything else."""
+    if isinstance(v, str):
+        return _STR(v)
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if type(v) is int:
+        return int.__repr__(v)
+    if type(v) is float and math.isfinite(v):
+        return float.__repr__(v)
+    return None
+
+
 def _dumps(obj, indent: int) -> str:
     """json.dumps(obj, indent=1) as it reads on a line indented by `indent` (a JSON string never holds a raw
-    newline, so re-indenting line by line is exact)."""
+    newline, so re-indenting line by line is exact). A flat record, most of kb.json, is written directly:
+    json's indenting encoder is pure Python and was the bulk of writing the KB."""
+    if type(obj) is dict and obj:
+        values = [_scalar(v) for v in obj.values()]
+        if None not in values and all(type(k) is str for k in obj):
+            pad = "\n" + " " * (indent + 1)
+            return "{" + ",".join(pad + _STR(k) + ": " + v for k, v in zip(obj, values)) + "\n" + " " * indent + "}"
     text = _ENCODER.encode(obj)
     return text.replace("\n", "\n" + " " * indent) if indent and "\n" in text else text
 
