@@ -185,16 +185,22 @@ class RunStamp:
         return rec.get("counts")
 
     def record(self, counts: dict) -> None:
+        """Vouch for the KB just written. A stamp that cannot be written costs the next run its shortcut,
+        never this run its result."""
         import json
         import os
         import tempfile
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         rec = {"inputs": self.inputs, "manifest": self._manifest_digest(), "out": str(self.out), "counts": counts}
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(rec, f, ensure_ascii=False)
-        os.replace(tmp, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(rec, f, ensure_ascii=False)
+            os.replace(tmp, self.path)
+        except OSError as e:
+            print(f"warning: could not record the run in {self.path.parent} ({e}); the next run redoes the work",
+                  file=sys.stderr)
 
 
 def _pairs(results, docs):

@@ -193,3 +193,22 @@ def test_no_change_rerun_writes_nothing_and_a_damaged_kb_is_rewritten(tmp_path, 
     changed = run(corpus, out, settings, progress=False, cache_dir=cache)
     assert not changed.up_to_date and counted == ["00001.txt"]
     assert not run(corpus, tmp_path / "elsewhere", settings, progress=False, cache_dir=cache).up_to_date
+
+
+def test_a_stamp_that_cannot_be_written_does_not_fail_the_run(tmp_path, settings, monkeypatch, capsys):
+    import os
+
+    corpus, out, cache = _corpus(tmp_path), tmp_path / "extracted", tmp_path / "cache"
+    rename = os.rename
+
+    def refuse_stamps(src, dst):  # cache entries are stored, the run stamp is refused
+        if Path(dst).parent.name == "runs":
+            raise PermissionError(13, "read-only", str(dst))
+        return rename(src, dst)
+
+    monkeypatch.setattr(os, "replace", refuse_stamps)
+    report = run(corpus, out, settings, progress=False, cache_dir=cache)
+    assert report.counts["documents"] == 5 and (out / "manifest.json").is_file()
+    assert "could not record the run" in capsys.readouterr().err
+    monkeypatch.undo()
+    assert not run(corpus, out, settings, progress=False, cache_dir=cache).up_to_date
