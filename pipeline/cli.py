@@ -71,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     e.add_argument("--engine", choices=["local", "dask"], default="local", help="where per-document stages run")
     e.add_argument("--scheduler", default=None, help="dask scheduler address (default: start a LocalCluster)")
-    e.add_argument("--cache", default=str(PROJECT_DIR / ".cache" / "docs"), help="per-document result cache; it also remembers the last run into each --out, so a run with nothing new says \"up to date\" and writes nothing")
+    e.add_argument("--cache", default=str(PROJECT_DIR / ".cache" / "docs"),
+                   help="per-document result cache; it also remembers the last run into each --out, so a run "
+                        "with nothing new says \"up to date\" and writes nothing")
     e.add_argument("--no-cache", action="store_true", help="recompute every document and rewrite the KB")
     e.set_defaults(func=_extract)
     v = sub.add_parser("eval", help="score extracted/ against gold annotations (does not re-run the pipeline)")

@@ -6,7 +6,12 @@ of one bulletin (two names, two encodings) are processed once.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,10 +149,6 @@ class RunStamp:
     damaged KB is rewritten."""
 
     def __init__(self, cache_dir: Path, out: Path, settings: Settings, docs: list[SourceDoc], errors: list[ErrorRow]):
-        import dataclasses
-        import hashlib
-        import json
-
         from .cache import doc_key, pipeline_fingerprint
 
         h = hashlib.sha256(pipeline_fingerprint(settings).encode())
@@ -160,8 +161,6 @@ class RunStamp:
         self.path = Path(cache_dir) / "runs" / f"{where}.json"
 
     def _manifest_digest(self) -> str | None:
-        import hashlib
-
         try:
             return hashlib.sha256((self.out / "manifest.json").read_bytes()).hexdigest()
         except OSError:
@@ -169,8 +168,6 @@ class RunStamp:
 
     def unchanged(self) -> dict | None:
         """The recorded counts when nothing changed, else None."""
-        import json
-
         from .write import recover, verify
 
         try:
@@ -187,10 +184,6 @@ class RunStamp:
     def record(self, counts: dict) -> None:
         """Vouch for the KB just written. A stamp that cannot be written costs the next run its shortcut,
         never this run its result."""
-        import json
-        import os
-        import tempfile
-
         rec = {"inputs": self.inputs, "manifest": self._manifest_digest(), "out": str(self.out), "counts": counts}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

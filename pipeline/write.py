@@ -330,7 +330,8 @@ def recover(out: Path) -> None:
 
 def write_kb(out: Path, files: dict[str, bytes | typing.Callable[[], bytes]], extra: dict[str, bytes] | None = None
              ) -> None:
-    """Write files (bytes, or functions giving them: see render_lazy) into a temporary folder (manifest last, all fsynced) and swap it in place of out.
+    """Write files (bytes, or functions giving them: see render_lazy) into a temporary folder (manifest
+    last, all fsynced) and swap it in place of out.
 
     The swap is one atomic renameat2(RENAME_EXCHANGE) where the OS has it, else two renames
     (out -> .out.old, .out.new -> out) that recover() completes after a crash.
@@ -350,7 +351,7 @@ def write_kb(out: Path, files: dict[str, bytes | typing.Callable[[], bytes]], ex
             dirs.update(p.parents)
         data = allfiles.pop(name)
         data = data() if callable(data) else data  # rendered now, and let go once written
-        digests[name] = _write_synced(p, [data] if isinstance(data, bytes) else data)
+        digests[name] = _write_synced(p, data)
         del data
     manifest = {"files": digests, "generator": "bulletin-pipeline"}
     _write_synced(new / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode())

@@ -1,8 +1,8 @@
 """extracted/kb.xlsx: one sheet per table for colleagues who live in Excel.
 
 Each sheet has the table's columns in CSV order, a bold frozen header row, an
-autofilter over the data and column widths fitted to the content of its first 2,000 rows (CJK
-counts double). Types come from the row dataclasses (pipeline.model), as for the CSVs:
+autofilter over the data and column widths fitted to the content of its first
+2,000 rows (CJK counts double). Types come from the row dataclasses (pipeline.model), as for the CSVs:
 integer and number fields are written as numbers, date fields as Excel dates
 (yyyy-mm-dd), everything else as text with write_string, so a mention that
 starts with "=" or "+" is never a formula. The bytes are deterministic: fixed
@@ -66,15 +66,12 @@ def _sheet(ws, fields: list[str], kinds: list[str], rows: list, header, day) -> 
                 continue
             if kind in ("integer", "number") and _is_number(v):
                 ws.write_number(r, c, float(v) if isinstance(v, Decimal) else v)
-                text = None
             elif kind == "date" and isinstance(v, date) and v.year >= 1900:
                 ws.write_datetime(r, c, datetime(v.year, v.month, v.day), day)
-                text = None
             else:
-                text = cell(v)
-                ws.write_string(r, c, text[:MAX_CELL])
+                ws.write_string(r, c, cell(v)[:MAX_CELL])
             if r <= WIDTH_ROWS and widths[c] < MAX_WIDTH:
-                widths[c] = max(widths[c], min(MAX_WIDTH, _width(cell(v) if text is None else text) + 2))
+                widths[c] = max(widths[c], min(MAX_WIDTH, _width(cell(v)) + 2))
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.freeze_panes(1, 0)

@@ -138,33 +138,46 @@ def covered(s: str, kinds=("industry", "category", "keep", "region")) -> bool:
     return bool(s) and ok[len(s)]
 
 
+class _PrefixIndex:
+    """A set of words and the lengths they come in: the longest word that starts a string, by one set
+    lookup per length, not a scan of the list."""
+
+    def __init__(self, words, lengths: range | None = None):
+        self.words = frozenset(words)
+        self.lengths = sorted({len(w) for w in self.words if lengths is None or len(w) in lengths}, reverse=True)
+
+    def longest(self, s: str) -> str:
+        return next((s[:n] for n in self.lengths if n <= len(s) and s[:n] in self.words), "")
+
+
 @cache
-def _prefix_table(kinds: tuple[str, ...]) -> tuple[frozenset, tuple[int, ...]]:
-    vocab = frozenset().union(*(_words()[k] for k in kinds))
-    return vocab, tuple(sorted({len(w) for w in vocab}, reverse=True))
+def _lexicon_index(kinds: tuple[str, ...]) -> _PrefixIndex:
+    return _PrefixIndex(frozenset().union(*(_words()[k] for k in kinds)))
+
+
+@cache
+def _upper_index() -> _PrefixIndex:
+    return _PrefixIndex(_upper_places())
+
+
+@cache
+def _place_index() -> _PrefixIndex:
+    return _PrefixIndex(_places(), range(2, 9))
 
 
 def _starts_word(s: str, kinds: tuple[str, ...]) -> str:
     """The longest word of the kinds' lexicons that starts s."""
-    vocab, lengths = _prefix_table(kinds)
-    return next((s[:n] for n in lengths if n <= len(s) and s[:n] in vocab), "")
-
-
-@cache
-def _upper_table() -> tuple[frozenset, tuple[int, ...]]:
-    names = _upper_places()
-    return frozenset(names), tuple(sorted({len(p) for p in names}, reverse=True))
+    return _lexicon_index(kinds).longest(s)
 
 
 def _upper_prefix(s: str) -> str:
     """The longest province or city name that starts s."""
-    names, lengths = _upper_table()
-    return next((s[:n] for n in lengths if n <= len(s) and s[:n] in names), "")
+    return _upper_index().longest(s)
 
 
 def _place_prefix(s: str) -> str:
-    """The longest place name (province, city, county or short form) that starts s."""
-    return next((s[:k] for k in range(min(len(s), 8), 1, -1) if s[:k] in _places()), "")
+    """The longest place name (province, city, county or short form, 2-8 characters) that starts s."""
+    return _place_index().longest(s)
 
 
 # ---------------------------------------------------------------------------------------------- trimming
@@ -643,7 +656,7 @@ def canonical_enterprise(surface: str) -> str:
     for w in sorted(_words()["industry"], key=lambda x: (-len(x), x)):
         if s.endswith(w) and len(s) > len(w):
             core = s[: -len(w)]
-            if len(core) >= 2 and not is_common(core) and core not in _upper_table()[0] and not is_generic(core) \
+            if len(core) >= 2 and not is_common(core) and core not in _upper_index().words and not is_generic(core) \
                     and not covered(core):
                 s = core
             break

@@ -186,12 +186,13 @@ class Predictor:
         for k, i in enumerate(nonempty):
             idx = sc.model.ops.to_numpy(indices[k].dataXd)
             doc = docs[i]
+            per_char = len(doc) == len(texts[i])  # token j is character j
             for row in range(idx.shape[0]):
                 s, e = int(idx[row, 0]), int(idx[row, 1])
                 for j, label in enumerate(sc.labels):
                     v = float(scores[off + row, j])
                     if v >= self.min_score:
-                        a, b = (s, e) if len(doc) == len(texts[i]) else (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+                        a, b = (s, e) if per_char else (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
                         out[i].append((a, b, label, round(v, 6)))
             off += idx.shape[0]
         return out
