@@ -111,14 +111,79 @@ def test_sentences_without_candidates_are_skipped_and_nothing_else_changes(monke
     predict = ner.shipped_predictor()
     texts = [c[1] for c in SENTENCES] + ["会议要求，抓紧落实。", "", "同比增长11.4%。"]
     read: list[int] = []
-    real = ner.featurize
-    monkeypatch.setattr(ner, "featurize", lambda doc, text=None: (read.append(len(doc)), real(doc, text))[1])
+    real = ner._features
+    monkeypatch.setattr(ner, "_features", lambda text: (read.append(len(text)), real(text))[1])
     together = predict(texts)
     assert len(read) == sum(1 for t in texts if ner._loose(t, ner.MAX_SIZE)) < len(texts)
     alone = [predict([t])[0] for t in texts]
     assert [[(a, b, t) for a, b, t, _ in s] for s in together] == [[(a, b, t) for a, b, t, _ in s] for s in alone]
     for s1, s2 in zip(together, alone):
         assert all(abs(x[3] - y[3]) < 1e-4 for x, y in zip(s1, s2))
+
+
+def _corpus_sentences(limit: int = 400) -> list[str]:
+    from pipeline.config import load_settings
+    from pipeline.corpus import discover, read_inputs
+    from pipeline.memo import new_document
+    from pipeline.runner import DOC_STAGES
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    settings = load_settings(corpus, ner=False)
+    docs, _ = read_inputs(corpus, discover(corpus))
+    out = []
+    for d in docs:
+        new_document()
+        ctx = {"source": d, "settings": settings}
+        for st in DOC_STAGES[:3]:
+            st.fn(ctx)
+        out += [s.text for s in ctx["sentences"]]
+    return out[::max(1, len(out) // limit)]
+
+
+def test_windows_score_as_the_whole_sentence():
+    """The model reads only the stretches around the spans asked about, as far as a character's vector
+    sees; every span scores as when the whole sentence is read (corpus sentences, and spaced ones)."""
+    predict = ner.shipped_predictor()
+    texts = _corpus_sentences(200) + ["突出抓好岚河 酒厂、恒远建材  等重点企业，新建 旬阳水电站 项目。"]
+    windowed = predict(texts)
+    reads = []
+    real = ner.windows
+    try:
+        ner.windows = lambda spans, text, context: (reads.append(real(spans, text, context)), [(0, len(text))])[1]
+        whole = predict(texts)
+    finally:
+        ner.windows = real
+    assert any(len(w) > 1 or (w and w[0] != (0, len(t))) for w, t in zip(reads, texts))  # windows were cut
+    for a, b in zip(windowed, whole):
+        assert [x[:3] for x in sorted(a)] == [x[:3] for x in sorted(b)]
+        assert all(abs(x[3] - y[3]) < 1e-4 for x, y in zip(sorted(a), sorted(b)))
+
+
+@pytest.mark.parametrize("spans, text, context, expected", [
+    ([(5, 7)], "一二三四五六七八九十", 2, [(3, 9)]),
+    ([(1, 2)], "一二三四五", 3, [(0, 5)]),
+    ([(2, 3), (6, 7)], "一二三四五六七八九十", 1, [(1, 4), (5, 8)]),
+    ([(2, 3), (5, 6)], "一二三四五六七八九十", 1, [(1, 7)]),       # touching stretches merge
+    ([(4, 6)], "一 二 三四 五 六七", 2, [(0, 10)]),                # whitespace is not counted
+])
+def test_windows(spans, text, context, expected):
+    assert ner.windows(spans, text, context) == expected
+
+
+def test_only_the_questions_matter_to_the_combination():
+    """combine(both) reads only the scores of model_questions' spans: scoring every candidate span
+    instead gives the same mentions."""
+    from pipeline.extract import entities
+
+    predict = ner.shipped_predictor()
+    texts = _corpus_sentences(300)
+    rules = [entities.rule_candidates(t) for t in texts]
+    asks = [entities.model_questions(t, r, ner._loose(t, ner.MAX_SIZE)) for t, r in zip(texts, rules)]
+    assert sum(map(len, asks)) < sum(len(ner._loose(t, ner.MAX_SIZE)) for t in texts)
+    asked, every = predict(texts, asks), predict(texts)
+    params = {"add": 0.3, "confirm": 0.3}  # low thresholds, so that many model spans take part
+    for t, r, a, e in zip(texts, rules, asked, every):
+        assert entities.combine(t, r, a, "both", params) == entities.combine(t, r, e, "both", params)
 
 
 @pytest.mark.slow

@@ -63,3 +63,50 @@ def test_pipeline_runs_with_pkuseg(tmp_path):
     (corpus / src.name).write_bytes(src.read_bytes())
     report = run(corpus, tmp_path / "out", load_settings(corpus, segmenter="pkuseg", ner=False), progress=False)
     assert report.tables["figures"] and all(s.n_words > 0 for s in report.tables["sentences"])
+
+
+def _corpus_lines() -> list[str]:
+    from pathlib import Path
+
+    from pipeline.readers import read_source
+
+    root = Path(__file__).resolve().parent.parent
+    text = "".join(read_source(p).text for p in sorted((root / "corpus").glob("*.txt")))
+    return [s for s in text.replace("。", "。\n").splitlines() if s.strip()]
+
+
+def test_the_accelerated_cutter_cuts_as_jieba():
+    """jieba_next (the compiled cutter the segmenter uses when installed) gives jieba's words on every
+    corpus sentence, with the domain dictionary and without it, and on text it has never seen."""
+    import jieba
+
+    from pipeline.resources import path
+    from pipeline.segmenters import new_tokenizer
+
+    lines = _corpus_lines() + ["汇美思毛绒玩具ABC-12.5%项目，。", "龘靐齉爩 2021年1-5月 α β"]
+    for userdict in (False, True):
+        ref = jieba.Tokenizer()
+        if userdict:
+            ref.load_userdict(str(path("segmenter/userdict.txt")))
+        tok = new_tokenizer(userdict)
+        assert [tok.lcut(s, HMM=True) for s in lines] == [ref.lcut(s, HMM=True) for s in lines]
+
+
+def test_pos_tags_are_jieba_possegs():
+    """pipeline.pos (a cheaper Viterbi, memoised runs) tags as jieba.posseg does, on whole sentences and
+    on the windows the indicator rules read."""
+    import jieba
+    import jieba.posseg
+    from jieba.posseg.viterbi import viterbi as jieba_viterbi
+
+    from pipeline import pos
+    from pipeline.resources import path
+    from pipeline.segmenters import _pos_tokenizer
+
+    ref = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    ref.tokenizer.load_userdict(str(path("segmenter/userdict.txt")))
+    lines = _corpus_lines()[::3]
+    for text in lines + [s[-30:] for s in lines] + [s[:12] for s in lines]:
+        assert [(p.word, p.flag) for p in _pos_tokenizer().lcut(text)] == [(p.word, p.flag) for p in ref.lcut(text)]
+    for run in ["旬阳烟厂泸康酒厂", "龘靐齉爩", "汇美思索啦咪"]:
+        assert pos.viterbi(run) == jieba_viterbi(run, *pos._tables()[:4])

@@ -92,14 +92,9 @@ def _upper_places() -> tuple[str, ...]:
 
 @cache
 def _jieba():
-    import logging
+    from ..segmenters import new_tokenizer
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    return tok
+    return new_tokenizer(userdict=False)
 
 
 @per_document()
@@ -147,7 +142,11 @@ class _PrefixIndex:
         self.lengths = sorted({len(w) for w in self.words if lengths is None or len(w) in lengths}, reverse=True)
 
     def longest(self, s: str) -> str:
-        return next((s[:n] for n in self.lengths if n <= len(s) and s[:n] in self.words), "")
+        words, size = self.words, len(s)
+        for n in self.lengths:
+            if n <= size and s[:n] in words:
+                return s[:n]
+        return ""
 
 
 @cache
@@ -217,6 +216,12 @@ def _bare(s: str) -> str:
     return "".join(c for c in s if not c.isspace() and c not in QUOTES)
 
 
+_HEAD_NOUN = regex.compile(r"(?:项目|工程|企业)$")
+_LATIN = regex.compile(r"[A-Za-z]")
+_NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9“”]")
+
+
+@per_document()  # the same name is weighed by several rules and by the model's questions
 def plausible(name: str, typ: str) -> bool:
     """Filters every rule applies: not a body, place, count, clause or kind of thing."""
     r = rules()
@@ -229,7 +234,7 @@ def plausible(name: str, typ: str) -> bool:
         return False
     if is_generic(bare) or is_place(bare) or r["generic_suffix"]["rx"].search(bare):
         return False
-    head = regex.search(r"(?:项目|工程|企业)$", bare)
+    head = _HEAD_NOUN.search(bare)
     if head and (len(bare) - len(head[0]) <= 2 or covered(bare[: head.start()])):
         return False                      # 重点工业项目, 大项目: a kind of project, not one
     return True
@@ -276,6 +281,7 @@ def _item_span(text: str, s: int, e: int) -> tuple[int, int]:
     return _strip_quotes(text, s, e)
 
 
+@per_document()  # asked of every candidate span, and of each rule's project items
 def brand_of(name: str) -> tuple[int, int] | None:
     """Span of the enterprise a project is named after (中云科技智能终端 -> 中云科技; 通用汽配制造 -> 通用汽配).
 
@@ -323,9 +329,9 @@ def _from_list(text: str, name: str, m) -> list[Candidate]:
         s0, e0 = _clause_start(text, m.start()), m.start()
     else:
         s0, e0 = m.start("items"), m.end("items")
-        tail = regex.search(r"[等]", text[s0:e0])
-        if tail:
-            e0 = s0 + tail.start()
+        tail = text.find("等", s0, e0)
+        if tail >= 0:
+            e0 = tail
     head = m["head"]
     typ = "enterprise" if head in r.get("enterprise_heads", ["企业"]) else "project"
     items = _split_items(text, s0, e0)
@@ -352,7 +358,7 @@ def _from_list(text: str, name: str, m) -> list[Candidate]:
 
 def _company_ok(modifier: str) -> bool:
     """The words before 集团/公司 hold a place, a Latin name or an uncommon word (not 园区平台|公司)."""
-    if regex.search(r"[A-Za-z]", modifier):
+    if _LATIN.search(modifier):
         return True
     toks = tokens(modifier)
     return any(is_place(t) or (not is_common(t) and not is_generic(t) and len(t) >= 2) for t in toks) or any(
@@ -365,7 +371,7 @@ def _from_suffix(text: str, name: str, m) -> list[Candidate]:
     ss = m.start()
     ls = ss
     while ls > 0 and ss - ls < MAX_LEFT and text[ls - 1] not in _CLAUSE_END and text[ls - 1] != "、" and (
-            regex.match(r"[\p{Han}A-Za-z0-9“”]", text[ls - 1])):
+            _NAME_CHAR.match(text[ls - 1])):
         ls -= 1
     if ls == ss:
         return []
@@ -547,14 +553,44 @@ def _model_spans(text: str, spans, threshold: float) -> list[Candidate]:
 DEFAULT_PARAMS = {"add": 0.8, "confirm": 0.5, "model": 0.5}
 
 
+def _addable(text: str, a: int, b: int, typ: str, strong: list[Candidate]) -> bool:
+    """Whether combine() may add a model name of this type over text[a:b] (quotes already stripped): it
+    passes the rules' filters and overlaps no strong rule mention of its type (nor, for an enterprise, a
+    strong rule project: the rules already said which enterprise, if any, names that project)."""
+    if b - a < 2:
+        return False
+    for r in strong:
+        if r.start < b and a < r.end and (r.type == typ or (typ == "enterprise" and r.type == "project")):
+            return False
+    return plausible(text[a:b], typ)
+
+
+def model_questions(text: str, rule_cands: list[Candidate], loose) -> list[tuple[int, int]]:
+    """The candidate spans whose scores combine(mode="both") can use: those overlapping a weak rule
+    guess (which a score confirms) and those the model could add. The model scores only these, so that
+    it reads only the sentences, and the parts of them, where it can change the answer."""
+    strong = [c for c in rule_cands if not c.weak]
+    weak = [c for c in rule_cands if c.weak]
+    out = []
+    for a, b in loose:
+        if any(c.start < b and a < c.end for c in weak):
+            out.append((a, b))
+            continue
+        s, e = _strip_quotes(text, a, b)
+        if _addable(text, s, e, "enterprise", strong) or _addable(text, s, e, "project", strong):
+            out.append((a, b))
+    return out
+
+
 def combine(text: str, rule_cands: list[Candidate], spans, mode: str, params: dict | None = None) -> list[Candidate]:
     """Rules only, model only, or both.
 
     rules: every strong rule; weak ones (a facility word with no building verb in its clause) are dropped.
     model: the model's spans >= `model`, overlaps of one type resolved by score.
     both:  strong rules; a weak rule when the model scores an overlapping span of its type >= `confirm`;
-           and the model's own names >= `add` that pass the rules' filters (no body, place, category ...)
-           where no rule of that type has spoken (nor, for an enterprise, a rule project)."""
+           and the model's own names >= `add` among those it may add (_addable: they pass the rules'
+           filters, no strong rule of that type has spoken), overlaps resolved by score, that overlap no
+           rule mention kept so far."""
     p = {**DEFAULT_PARAMS, **(params or {})}
     strong = [c for c in rule_cands if not c.weak]
     if mode == "rules":
@@ -567,12 +603,11 @@ def combine(text: str, rule_cands: list[Candidate], spans, mode: str, params: di
         if c.weak and any(typ == c.type and s < c.end and c.start < e and sc >= p["confirm"]
                           for s, e, typ, sc in spans):
             out.append(c)
-    for m in _model_spans(text, spans, p["add"]):
-        if not plausible(text[m.start:m.end], m.type) or any(r.type == m.type and _overlaps(r, m) for r in out):
-            continue
-        if m.type == "enterprise" and any(r.type == "project" and _overlaps(r, m) for r in strong):
-            continue                      # the rules already said which enterprise, if any, names that project
-        out.append(m)
+    pool = [sp for sp in spans if sp[3] >= p["add"] and _addable(text, *_strip_quotes(text, sp[0], sp[1]), sp[2],
+                                                                  strong)]
+    for m in _model_spans(text, pool, p["add"]):
+        if not any(r.type == m.type and _overlaps(r, m) for r in out):
+            out.append(m)
     return out
 
 
@@ -603,9 +638,16 @@ def _gazetteer(texts: list[str], found: list[list[Candidate]]) -> list[list[Cand
 
 
 def extract(texts: list[str], mode: str = "both", predict=None, params: dict | None = None) -> list[list[Candidate]]:
-    """Candidates per sentence of one document. predict(texts) -> spans per text, (start, end, type, score)."""
+    """Candidates per sentence of one document. predict(texts, asks) -> spans per text, (start, end, type,
+    score), for the candidate spans asked (None: all of them, as the model-only mode needs)."""
     rule_c = [rule_candidates(t) for t in texts] if mode != "model" else [[] for _ in texts]
-    spans = predict(texts) if (predict is not None and mode != "rules") else [None] * len(texts)
+    spans = [None] * len(texts)
+    if predict is not None and mode == "model":
+        spans = predict(texts)
+    elif predict is not None and mode == "both":
+        from .ner import MAX_SIZE, _loose
+
+        spans = predict(texts, [model_questions(t, r, _loose(t, MAX_SIZE)) for t, r in zip(texts, rule_c)])
     found = [combine(t, r, s, mode, params) for t, r, s in zip(texts, rule_c, spans)]
     if mode != "model":
         found = _gazetteer(texts, found)
@@ -640,20 +682,25 @@ def mention_rows(texts, spans, found, ct, source, doc_id) -> list[MentionRow]:
 
 
 # ---------------------------------------------------------------------------------------------- names
+@cache
+def _industry_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_words()["industry"], key=lambda x: (-len(x), x)))
+
+
 def canonical_enterprise(surface: str) -> str:
     """Shortest distinctive name: 扬州安贝斯 -> 安贝斯, 汇美思毛绒玩具 -> 汇美思; 杭州合力, 旬阳烟厂, 华银科技 stay.
 
     A province/city prefix goes when the rest is not a common word; one industry word at the end goes
     when the core left is 2+ characters, not common, not a place; company words (科技, 集团, 厂) stay."""
     s = rules()["generic_tail"]["rx"].sub("", _bare(surface))
-    if regex.search(r"(?:集团|公司|厂)$", s):
+    if s.endswith(("集团", "公司", "厂")):
         return s
     p = _upper_prefix(s)
     if p:
         rest = s[len(p):]
         if len(rest) >= 2 and not is_common(rest) and not is_generic(rest) and not is_place(rest):
             s = rest
-    for w in sorted(_words()["industry"], key=lambda x: (-len(x), x)):
+    for w in _industry_longest_first():
         if s.endswith(w) and len(s) > len(w):
             core = s[: -len(w)]
             if len(core) >= 2 and not is_common(core) and core not in _upper_index().words and not is_generic(core) \

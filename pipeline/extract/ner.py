@@ -57,13 +57,11 @@ def _word_class(word: str) -> str:
     return "common" if is_common(word) else "rare"
 
 
-def featurize(doc, text: str | None = None):
-    """Set LEMMA (the jieba word holding each character), TAG (B/M/E/S + the word's class) and DEP (the
-    enumeration the character sits in, entities.context_tags). `text` is doc.text, when the caller has it
-    (Doc.text walks every Token)."""
+def _features(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Per character of text: the jieba word holding it, B/M/E/S + the word's class, and the enumeration
+    it sits in (entities.context_tags)."""
     from .entities import context_tags, tokens
 
-    text = doc.text if text is None else text
     word_at, tag_at = [""] * len(text), ["S-punct"] * len(text)
     i = 0
     for word in tokens(text):
@@ -73,20 +71,30 @@ def featurize(doc, text: str | None = None):
             word_at[i + k] = word
             tag_at[i + k] = ("S" if n == 1 else "B" if k == 0 else "E" if k == n - 1 else "M") + "-" + cls
         i += n
-    ctx = context_tags(text)
-    doc.user_data["text"] = text
-    if len(doc) != len(text):  # whitespace tokens: one Token at a time
+    return word_at, tag_at, context_tags(text)
+
+
+def featurize(doc, text: str | None = None, window: tuple[int, int] | None = None, features=None):
+    """Set LEMMA (the jieba word holding each character), TAG (B/M/E/S + the word's class) and DEP (the
+    enumeration the character sits in). `text` is doc.text, when the caller has it (Doc.text walks every
+    Token). With `window` (a, b), doc is text[a:b] and its features are those of the whole text, sliced:
+    a window of a sentence reads as it does inside the sentence."""
+    text = doc.text if text is None else text
+    word_at, tag_at, ctx = features or _features(text)
+    a, b = window or (0, len(text))
+    doc.user_data["text"] = text[a:b]
+    if len(doc) != b - a:  # whitespace tokens: one Token at a time
         for t in doc:
-            t.lemma_ = word_at[t.idx] or t.text
-            t.tag_ = tag_at[t.idx]
-            t.dep_ = ctx[t.idx]
+            t.lemma_ = word_at[a + t.idx] or t.text
+            t.tag_ = tag_at[a + t.idx]
+            t.dep_ = ctx[a + t.idx]
         return doc
     import numpy
     from spacy.attrs import DEP, LEMMA, TAG
 
     add = doc.vocab.strings.add  # one token per character: all hashes in one array, no Token objects
     doc.from_array([LEMMA, TAG, DEP], numpy.array(
-        [[add(w or c), add(g), add(d)] for w, c, g, d in zip(word_at, text, tag_at, ctx)], dtype="uint64"
+        [[add(word_at[i] or text[i]), add(tag_at[i]), add(ctx[i])] for i in range(a, b)], dtype="uint64"
     ).reshape(-1, 3))
     return doc
 
@@ -119,7 +127,8 @@ def candidate_spans(docs, max_size: int, ops=None):
         n = 0
         text = doc.user_data.get("text") or doc.text
         one_per_char = len(doc) == len(text)  # token i is character i
-        for a, b in _loose(text, max_size):
+        asked = doc.user_data.get("asked")  # set by Predictor: the spans it wants scored
+        for a, b in (_loose(text, max_size) if asked is None else asked):
             sp = (a, b) if one_per_char else doc.char_span(a, b, alignment_mode="expand")
             if sp is not None and len(sp):
                 rows.append((a, b) if one_per_char else (sp.start, sp.end))
@@ -164,36 +173,81 @@ def blank(**cfg):
     return nlp
 
 
+def windows(spans, text: str, context: int) -> list[tuple[int, int]]:
+    """The merged stretches of text that the model reads to score these spans: each span with `context`
+    characters either side (not counting whitespace, which is no token of its own), the receptive field
+    of its characters' vectors, so that a span scores as it does when the model reads the whole text."""
+    out: list[list[int]] = []
+    for a, b in sorted(spans):
+        lo, hi = _reach(text, a, -context), _reach(text, b, context)
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+def _reach(text: str, i: int, n: int) -> int:
+    """The offset |n| non-space characters before (n < 0) or after (n > 0) offset i, within text."""
+    step = -1 if n < 0 else 1
+    left = abs(n)
+    while left:
+        if step < 0:
+            if i == 0:
+                break
+            i -= 1
+            left -= not text[i].isspace()
+        else:
+            if i == len(text):
+                break
+            left -= not text[i].isspace()
+            i += 1
+    return i
+
+
 class Predictor:
-    """Scores of the spans a model suggests, per text: [(start, end, type, score)], score >= min_score."""
+    """Scores of candidate spans, per text: [(start, end, type, score)], score >= min_score.
+
+    The model reads only the windows around the spans asked about (windows()); a text with none is
+    not read at all."""
 
     def __init__(self, nlp, min_score: float = 0.05):
         self.nlp = nlp
         self.min_score = min_score
+        enc = nlp.config["components"]["spancat"]["model"]["tok2vec"]["encode"]
+        self.context = enc["depth"] * enc["window_size"]  # how far a character's vector sees
 
-    def __call__(self, texts: list[str]) -> list[list[tuple[int, int, str, float]]]:
+    def __call__(self, texts: list[str], asks: list | None = None) -> list[list[tuple[int, int, str, float]]]:
         nlp = self.nlp
         sc = nlp.get_pipe("spancat")
         out: list[list[tuple[int, int, str, float]]] = [[] for _ in texts]
-        # a sentence with no candidate span can hold no name: the model need not read it
-        nonempty = [i for i, t in enumerate(texts) if t.strip() and _loose(t, MAX_SIZE)]
-        docs = {i: featurize(make_doc(nlp, texts[i]), texts[i]) for i in nonempty}
-        if not nonempty:
+        docs, where = [], []  # one doc per window: (text index, window start)
+        for i, t in enumerate(texts):
+            spans = _loose(t, MAX_SIZE) if asks is None else asks[i]
+            if not spans or not t.strip():
+                continue
+            feats = _features(t)
+            for a, b in windows(spans, t, self.context):
+                doc = featurize(make_doc(nlp, t[a:b]), t, (a, b), feats)
+                doc.user_data["asked"] = [(s - a, e - a) for s, e in spans if a <= s and e <= b]
+                docs.append(doc)
+                where.append((i, a))
+        if not docs:
             return out
-        indices, scores = sc.predict([docs[i] for i in nonempty])
+        indices, scores = sc.predict(docs)
         scores = sc.model.ops.to_numpy(scores)
         off = 0
-        for k, i in enumerate(nonempty):
+        for k, (i, a) in enumerate(where):
             idx = sc.model.ops.to_numpy(indices[k].dataXd)
-            doc = docs[i]
-            per_char = len(doc) == len(texts[i])  # token j is character j
+            doc = docs[k]
+            per_char = len(doc) == len(doc.user_data["text"])  # token j is character j
             for row in range(idx.shape[0]):
                 s, e = int(idx[row, 0]), int(idx[row, 1])
                 for j, label in enumerate(sc.labels):
                     v = float(scores[off + row, j])
                     if v >= self.min_score:
-                        a, b = (s, e) if per_char else (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
-                        out[i].append((a, b, label, round(v, 6)))
+                        s0, e0 = (s, e) if per_char else (doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+                        out[i].append((a + s0, a + e0, label, round(v, 6)))
             off += idx.shape[0]
         return out
 
