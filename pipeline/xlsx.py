@@ -6,16 +6,23 @@ autofilter over the data and column widths fitted to the content of its first
 integer and number fields are written as numbers, date fields as Excel dates
 (yyyy-mm-dd), everything else as text with write_string, so a mention that
 starts with "=" or "+" is never a formula. The bytes are deterministic: fixed
-document properties, and xlsxwriter stamps every zip member 1980-01-31. Rows go
-out as they are written (constant_memory mode: inline strings, no shared-string
-table), so a 200,000-row sheet costs megabytes, not the ~0.5 GB of cells held
-in memory otherwise.
+document properties, and xlsxwriter stamps every zip member 1980-01-31.
+
+xlsxwriter lays out the workbook (styles, sheets, header rows, frozen panes,
+filters, widths, properties); the data rows, which are nearly all of the work,
+are rendered here in bulk and streamed into each sheet's <sheetData>, exactly
+as xlsxwriter's constant_memory mode writes them (inline strings, its escapes,
+its number format: a test compares the two workbooks member by member). Calling
+xlsxwriter once per cell cost about as much as segmenting the whole corpus.
+Rows are streamed in chunks, so a 200,000-row sheet costs megabytes of memory.
 """
 from __future__ import annotations
 
 import dataclasses
 import io
 import math
+import re
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -24,10 +31,33 @@ MAX_WIDTH = 60  # characters; longer cells (sentences) are cut off on screen, no
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
 SHEET_ROWS = 1_048_575  # data rows under the header row of one sheet
 WIDTH_ROWS = 2000  # column widths fit the first rows: enough to size a column, cheap on a big corpus
+_WIDE = re.compile("[\u2e81-\U0010ffff]")
+# what xlsxwriter's _escape_control_characters rewrites: control characters, non-characters, and text that
+# reads as such an escape
+_CONTROL = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 
 def workbook_bytes(tables: dict[str, list], specs) -> bytes:
     """The workbook as bytes: one sheet per (name, row class, ...) in specs, rows from tables[name]."""
+    skeleton, sheets = _skeleton(tables, specs)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(skeleton)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, info.date_time)
+            member.compress_type, member.external_attr = info.compress_type, info.external_attr
+            member.create_system = info.create_system
+            data = src.read(info)
+            if info.filename not in sheets:
+                dst.writestr(member, data)
+                continue
+            with dst.open(member, "w") as f:
+                for chunk in _sheet_xml(data.decode("utf-8"), *sheets[info.filename]):
+                    f.write(chunk.encode("utf-8"))
+    return out.getvalue()
+
+
+def _skeleton(tables: dict[str, list], specs) -> tuple[bytes, dict]:
+    """xlsxwriter's workbook with header rows only, and per sheet member (fields, kinds, rows, date style)."""
     import xlsxwriter
 
     from .write import _field_type
@@ -40,42 +70,95 @@ def workbook_bytes(tables: dict[str, list], specs) -> bytes:
                        "created": FIXED_TIME})
     header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1})
     day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    header._get_xf_index()  # style numbers in the order xlsxwriter gives them when it writes every cell
+    sheets, k_sheet = {}, 0
     for name, cls, _key, _pk, _fks in specs:
         fields = [f.name for f in dataclasses.fields(cls)]
         kinds = [_field_type(cls, f)[0] for f in fields]
         every = tables.get(name, [])
+        if "date" in kinds and any(_is_date(getattr(r, f)) for r in every for f, kd in zip(fields, kinds)
+                                   if kd == "date"):
+            day._get_xf_index()
         # Excel stops at 1,048,576 rows: a bigger table goes on over further sheets, "name (2)" ...
         for k in range(max(1, math.ceil(len(every) / SHEET_ROWS))):
             rows = every[k * SHEET_ROWS:(k + 1) * SHEET_ROWS]
             ws = wb.add_worksheet(name[:31] if k == 0 else f"{name[:24]} ({k + 1})")
-            _sheet(ws, fields, kinds, rows, header, day)
+            _layout(ws, fields, kinds, rows, header)
+            k_sheet += 1
+            sheets[f"xl/worksheets/sheet{k_sheet}.xml"] = (fields, kinds, rows, day)
     wb.close()
-    return buf.getvalue()
+    return buf.getvalue(), sheets
 
 
-def _sheet(ws, fields: list[str], kinds: list[str], rows: list, header, day) -> None:
+def _layout(ws, fields: list[str], kinds: list[str], rows: list, header) -> None:
+    """Header row, column widths (fitted to the first WIDTH_ROWS rows), frozen header, autofilter."""
     from .write import cell
 
     widths = [_width(f) + 4 for f in fields]  # room for the autofilter button
     for c, f in enumerate(fields):
         ws.write_string(0, c, f, header)
-    for r, row in enumerate(rows, start=1):
-        for c, kind in enumerate(kinds):
-            v = getattr(row, fields[c])
-            if v is None:
-                continue
-            if kind in ("integer", "number") and _is_number(v):
-                ws.write_number(r, c, float(v) if isinstance(v, Decimal) else v)
-            elif kind == "date" and isinstance(v, date) and v.year >= 1900:
-                ws.write_datetime(r, c, datetime(v.year, v.month, v.day), day)
-            else:
-                ws.write_string(r, c, cell(v)[:MAX_CELL])
-            if r <= WIDTH_ROWS and widths[c] < MAX_WIDTH:
+    for c, f in enumerate(fields):
+        for row in rows[:WIDTH_ROWS]:
+            if widths[c] >= MAX_WIDTH:
+                break
+            v = getattr(row, f)
+            if v is not None:
                 widths[c] = max(widths[c], min(MAX_WIDTH, _width(cell(v)) + 2))
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, len(rows), len(fields) - 1)
+
+
+def _is_date(v) -> bool:
+    return isinstance(v, date) and v.year >= 1900
+
+
+def _sheet_xml(skeleton: str, fields: list[str], kinds: list[str], rows: list, day, chunk: int = 2000):
+    """The sheet's XML with the data rows after its header row, in chunks of text."""
+    from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+    head, tail = skeleton.split("</sheetData>", 1)
+    last = next((r for r in range(len(rows), 0, -1) if any(getattr(rows[r - 1], f) is not None for f in fields)), 0)
+    if last:  # the extent xlsxwriter records: the header row to the last row with a cell
+        old = head[head.index("<dimension ref=\""):head.index("/>", head.index("<dimension ")) + 2]
+        head = head.replace(old, f'<dimension ref="A1:{xl_rowcol_to_cell(last, len(fields) - 1)}"/>', 1)
+    yield head
+    cols = [(f, kd, xl_col_to_name(c)) for c, (f, kd) in enumerate(zip(fields, kinds))]
+    day_style = f' s="{day._get_xf_index()}"' if day.xf_index is not None else ""
+    for at in range(0, len(rows), chunk):
+        yield "".join(_row_xml(r, row, cols, day_style) for r, row in enumerate(rows[at:at + chunk], start=at + 2))
+    yield "</sheetData>" + tail
+
+
+def _row_xml(r: int, row, cols, day_style: str) -> str:
+    """One <row> as xlsxwriter's constant_memory mode writes it ('' when it has no cell)."""
+    from xlsxwriter.utility import _datetime_to_excel_datetime, _utf16_len, _utf16_truncate
+    from xlsxwriter.xmlwriter import XMLwriter
+
+    from .write import cell
+
+    out = []
+    for f, kind, col in cols:
+        v = getattr(row, f)
+        if v is None:
+            continue
+        if kind in ("integer", "number") and _is_number(v):
+            out.append(f'<c r="{col}{r}"><v>{float(v) if isinstance(v, Decimal) else v:.16G}</v></c>')
+        elif kind == "date" and _is_date(v):
+            serial = _datetime_to_excel_datetime(datetime(v.year, v.month, v.day), False, False)
+            out.append(f'<c r="{col}{r}"{day_style}><v>{serial:.16G}</v></c>')
+        else:
+            s = cell(v)[:MAX_CELL]
+            if len(s) > MAX_CELL // 2 and _utf16_len(s) > MAX_CELL:
+                s = _utf16_truncate(s, MAX_CELL)
+            if _CONTROL.search(s):
+                s = XMLwriter._escape_control_characters(s)
+            space = ' xml:space="preserve"' if s and (s[0].isspace() or s[-1].isspace()) else ""
+            if "&" in s or "<" in s or ">" in s:
+                s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            out.append(f'<c r="{col}{r}" t="inlineStr"><is><t{space}>{s}</t></is></c>')
+    return f'<row r="{r}">{"".join(out)}</row>' if out else ""
 
 
 def _is_number(v) -> bool:
@@ -88,4 +171,4 @@ def _width(s: str) -> int:
     """Display width: CJK characters take two columns."""
     if len(s) >= MAX_WIDTH:
         return 2 * len(s)  # at least MAX_WIDTH either way, and a sentence need not be walked
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+    return len(s) + len(_WIDE.findall(s))
