@@ -49,7 +49,6 @@ def _compiled_route_tokenizer():
     import logging
 
     import jieba_next
-    from jieba import finalseg
 
     logging.getLogger("jieba_next").setLevel(logging.WARNING)
 
@@ -75,11 +74,62 @@ def _compiled_route_tokenizer():
             if len(buf) == 1:
                 yield buf
             elif not self.FREQ.get(buf):
-                yield from finalseg.cut(buf)
+                yield from hmm_cut(buf)
             else:
                 yield from buf
 
     return Tokenizer()
+
+
+@per_document()
+def hmm_cut(run: str) -> tuple[str, ...]:
+    """jieba.finalseg.cut(run): the words its B/M/E/S HMM finds in a run of unknown characters. The
+    Viterbi here keeps back-pointers where jieba's copies whole paths; sums, ties and results are jieba's
+    (a test compares them)."""
+    from jieba import finalseg
+
+    out: list[str] = []
+    for blk in finalseg.re_han.split(run):
+        if finalseg.re_han.match(blk):
+            for word in _hmm_words(blk):
+                out.extend(word if word in finalseg.Force_Split_Words else (word,))
+        else:
+            out.extend(x for x in finalseg.re_skip.split(blk) if x)
+    return tuple(out)
+
+
+def _hmm_words(text: str) -> list[str]:
+    from jieba.finalseg import MIN_FLOAT, PrevStatus, emit_P, start_P, trans_P
+
+    states = "BMES"
+    v = {y: start_P[y] + emit_P[y].get(text[0], MIN_FLOAT) for y in states}
+    back = []
+    for ch in text[1:]:
+        nv, bp = {}, {}
+        for y in states:
+            em = emit_P[y].get(ch, MIN_FLOAT)
+            nv[y], bp[y] = max((v[y0] + trans_P[y0].get(y, MIN_FLOAT) + em, y0) for y0 in PrevStatus[y])
+        v = nv
+        back.append(bp)
+    _, state = max((v[y], y) for y in "ES")
+    tags = [state]
+    for bp in reversed(back):
+        state = bp[state]
+        tags.append(state)
+    tags.reverse()
+    words, begin, nexti = [], 0, 0
+    for i, tag in enumerate(tags):
+        if tag == "B":
+            begin = i
+        elif tag == "E":
+            words.append(text[begin:i + 1])
+            nexti = i + 1
+        elif tag == "S":
+            words.append(text[i])
+            nexti = i + 1
+    if nexti < len(text):
+        words.append(text[nexti:])
+    return words
 
 
 @cache

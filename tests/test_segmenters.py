@@ -110,3 +110,20 @@ def test_pos_tags_are_jieba_possegs():
         assert [(p.word, p.flag) for p in _pos_tokenizer().lcut(text)] == [(p.word, p.flag) for p in ref.lcut(text)]
     for run in ["旬阳烟厂泸康酒厂", "龘靐齉爩", "汇美思索啦咪"]:
         assert pos.viterbi(run) == jieba_viterbi(run, *pos._tables()[:4])
+
+
+def test_the_unknown_word_hmm_is_jiebas():
+    """hmm_cut (back-pointer Viterbi, memoised) cuts every run as jieba.finalseg.cut does: corpus
+    stretches, rare characters the model has never seen, mixed Latin and digits."""
+    import random
+
+    from jieba import finalseg
+
+    from pipeline.segmenters import hmm_cut
+
+    text = "".join(_corpus_lines())
+    rnd = random.Random(5)
+    runs = [text[i:i + rnd.randint(1, 14)] for i in (rnd.randrange(len(text) - 14) for _ in range(3000))]
+    runs += ["".join(rnd.choice("龘靐齉爩汇美思索啦咪岚恒ab1.5%") for _ in range(rnd.randint(1, 9))) for _ in range(500)]
+    for run in runs:
+        assert list(hmm_cut(run)) == list(finalseg.cut(run)), run

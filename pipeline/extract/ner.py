@@ -92,10 +92,11 @@ def featurize(doc, text: str | None = None, window: tuple[int, int] | None = Non
     import numpy
     from spacy.attrs import DEP, LEMMA, TAG
 
-    add = doc.vocab.strings.add  # one token per character: all hashes in one array, no Token objects
-    doc.from_array([LEMMA, TAG, DEP], numpy.array(
-        [[add(word_at[i] or text[i]), add(tag_at[i]), add(ctx[i])] for i in range(a, b)], dtype="uint64"
-    ).reshape(-1, 3))
+    # one token per character: all hashes in one array, no Token objects; each distinct string hashed once
+    keys = [w or c for w, c in zip(word_at[a:b], text[a:b])] + tag_at[a:b] + ctx[a:b]
+    add = doc.vocab.strings.add
+    hashes = {k: add(k) for k in dict.fromkeys(keys)}
+    doc.from_array([LEMMA, TAG, DEP], numpy.array([hashes[k] for k in keys], dtype="uint64").reshape(3, -1).T.copy())
     return doc
 
 

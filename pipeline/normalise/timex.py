@@ -16,6 +16,7 @@ from functools import cache
 
 import regex
 
+from ..memo import per_document
 from ..resources import load_toml, load_tsv
 
 
@@ -359,6 +360,11 @@ def _shift_context(ctx: Interval | None, sd: date) -> Interval:
 
 def find_timexes(text: str, speech_date: date, *, future: bool = False) -> list[Timex]:
     """Every time expression in the text, longest match, non-overlapping, in order."""
+    return list(_find_timexes(text, speech_date, future))
+
+
+@per_document()  # the figures and the deadlines both read a sentence's time expressions
+def _find_timexes(text: str, speech_date: date, future: bool) -> tuple[Timex, ...]:
     cands = sorted(_candidates(text, speech_date, future), key=lambda c: (c[0] - c[1], c[0], c[2]))
     taken: list[tuple] = []
     for c in cands:
@@ -371,7 +377,7 @@ def find_timexes(text: str, speech_date: date, *, future: bool = False) -> list[
         elif iv is not None:
             ctx = iv
         out.append(Timex(s, e, text[s:e], iv, rule.name, role))
-    return out
+    return tuple(out)
 
 
 def resolve(expr: str, speech_date: date, future: bool = False) -> Interval | None:
