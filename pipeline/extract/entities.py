@@ -498,10 +498,11 @@ def loose_candidates(text: str, max_len: int = 16) -> list[tuple[int, int]]:
         clause = text[start:end]
         stop = clause.find("等")
         span_end = start + stop if stop > 0 else end
-        items = _split_items(text, start, span_end)
-        if len(items) >= 2 or stop > 0:
-            for k, (a, b) in enumerate(items):
-                add(_lead_cut(text, a, b, inner=True), b)
+        if stop > 0 or "、" in clause or _CONNECTOR_CHARS.intersection(clause):  # else a single item: no list
+            items = _split_items(text, start, span_end)
+            if len(items) >= 2 or stop > 0:
+                for a, b in items:
+                    add(_lead_cut(text, a, b, inner=True), b)
         start = end + 1
     for name in ("company_suffix", "facility_suffix"):
         for m in rules()[name]["rx"].finditer(text):

@@ -62,16 +62,21 @@ def _features(text: str) -> tuple[list[str], list[str], list[str]]:
     it sits in (entities.context_tags)."""
     from .entities import context_tags, tokens
 
-    word_at, tag_at = [""] * len(text), ["S-punct"] * len(text)
-    i = 0
+    word_at, tag_at = [], []
     for word in tokens(text):
-        cls = _word_class(word)
-        n = len(word)
-        for k in range(n):
-            word_at[i + k] = word
-            tag_at[i + k] = ("S" if n == 1 else "B" if k == 0 else "E" if k == n - 1 else "M") + "-" + cls
-        i += n
+        word_at += [word] * len(word)
+        tag_at += _position_tags(len(word), _word_class(word))
+    if len(word_at) != len(text):  # jieba's words always spell the text; this only guards the indexing
+        word_at, tag_at = (word_at + [""] * len(text))[:len(text)], (tag_at + ["S-punct"] * len(text))[:len(text)]
     return word_at, tag_at, context_tags(text)
+
+
+@lru_cache(maxsize=1024)
+def _position_tags(n: int, cls: str) -> tuple[str, ...]:
+    """TAG of each character of an n-character word of class cls: S-, or B- M-... E-."""
+    if n == 1:
+        return ("S-" + cls,)
+    return ("B-" + cls,) + ("M-" + cls,) * (n - 2) + ("E-" + cls,)
 
 
 def featurize(doc, text: str | None = None, window: tuple[int, int] | None = None, features=None):
@@ -178,9 +183,13 @@ def windows(spans, text: str, context: int) -> list[tuple[int, int]]:
     """The merged stretches of text that the model reads to score these spans: each span with `context`
     characters either side (not counting whitespace, which is no token of its own), the receptive field
     of its characters' vectors, so that a span scores as it does when the model reads the whole text."""
+    spaced = any(c.isspace() for c in text)
     out: list[list[int]] = []
     for a, b in sorted(spans):
-        lo, hi = _reach(text, a, -context), _reach(text, b, context)
+        if spaced:
+            lo, hi = _reach(text, a, -context), _reach(text, b, context)
+        else:
+            lo, hi = max(0, a - context), min(len(text), b + context)
         if out and lo <= out[-1][1]:
             out[-1][1] = max(out[-1][1], hi)
         else:

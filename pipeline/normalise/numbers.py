@@ -186,10 +186,14 @@ def _cn_value(s: str) -> Decimal:
     return Decimal(_cn_int(s))
 
 
+_SPACE = regex.compile(r"\s+")
+_ARABIC_RX = regex.compile(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?")
+
+
 def _split(token: str) -> tuple[Decimal, Decimal]:
     """(base, multiplier) of a numeral token: 1.09万 -> (1.09, 10000); Chinese tokens carry multiplier 1."""
-    t = regex.sub(r"\s+", "", _fold(token))
-    m = regex.match(r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?", t)
+    t = _SPACE.sub("", _fold(token))
+    m = _ARABIC_RX.match(t)
     if m is None:
         return _cn_value(t), Decimal(1)
     rest = t[m.end():]
