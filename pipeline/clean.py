@@ -23,6 +23,8 @@ from .resources import load_toml
 
 _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _SPACE = set(" \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff")
+# a character _line_chars changes (a space, a full-width letter or digit): a line without one is kept as it is
+_CHANGED = regex.compile("[" + "".join(sorted(_SPACE)) + "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％]")
 
 
 @cache
@@ -66,6 +68,8 @@ def _is_latin(ch: str) -> bool:
 def _line_chars(source: str, start: int, end: int, markup) -> tuple[str, array]:
     """Kept text of one line and each character's source position: markup removed, spaces squeezed."""
     drops = [(m.start(), m.end()) for m in markup.finditer(source, start, end)]
+    if not drops and not _CHANGED.search(source, start, end):
+        return source[start:end], array("l", range(start, end))
     chars: list[str] = []
     pos = array("l")
     d = 0

@@ -62,3 +62,22 @@ def test_source_span_maps_back_across_a_line_break():
     i = ct.text.index("61万平方米")
     s, e = ct.source_span(i, i + len("61万平方米"))
     assert src[s:e] == "61 万\n\n平方米"
+
+
+def test_lines_with_nothing_to_change_are_kept_as_they_are(monkeypatch):
+    """_line_chars returns a line without markup, spaces or full-width characters at once; every corpus
+    line comes out as the character-by-character walk makes it."""
+    from pathlib import Path
+
+    import regex
+
+    from pipeline import clean
+
+    root = Path(__file__).resolve().parent.parent
+    src = "".join(p.read_text(encoding="utf-8") for p in sorted((root / "corpus").glob("*.txt")))
+    src += "\n增长１１．４％\n<b>标记</b>\n  前后空格  \n纯文本一行\n"
+    markup = clean._rules()["markup"]
+    spans = list(clean._lines(src))
+    fast = [clean._line_chars(src, s, e, markup) for s, e in spans]
+    monkeypatch.setattr(clean, "_CHANGED", regex.compile(r"[\s\S]"))  # every line takes the walk
+    assert fast == [clean._line_chars(src, s, e, markup) for s, e in spans]
