@@ -4,11 +4,12 @@ jieba runs as a private Tokenizer (never the global one) with the domain user
 dictionary of general terms; pkuseg is optional and imported only when asked
 for, since it needs its own build step (make pkuseg).
 
-Word cutting is jieba's algorithm on jieba's dictionary; the dictionary route
-(the costly part) is jieba_next's compiled one when it is installed, and runs
-of unknown characters go to jieba's own HMM: the same words as jieba, a few
-times faster, which a test pins on the corpus. Without it, jieba itself cuts. Part-of-speech tags always come
-from jieba.posseg (pipeline.pos: the same tags, cheaper).
+Word cutting is jieba's algorithm on jieba's dictionary: the dictionary route
+is jieba_next's compiled one when it is installed, and runs of unknown
+characters go to jieba's HMM (hmm_cut: its model and arithmetic, a leaner
+Viterbi). The words are jieba's, a few times faster; tests pin both parts on
+the corpus. Without jieba_next, jieba itself cuts. Part-of-speech tags always
+come from jieba.posseg (pipeline.pos: the same tags, cheaper).
 """
 from __future__ import annotations
 

@@ -101,7 +101,8 @@ def featurize(doc, text: str | None = None, window: tuple[int, int] | None = Non
     keys = [w or c for w, c in zip(word_at[a:b], text[a:b])] + tag_at[a:b] + ctx[a:b]
     add = doc.vocab.strings.add
     hashes = {k: add(k) for k in dict.fromkeys(keys)}
-    doc.from_array([LEMMA, TAG, DEP], numpy.array([hashes[k] for k in keys], dtype="uint64").reshape(3, -1).T.copy())
+    columns = numpy.array([hashes[k] for k in keys], dtype="uint64").reshape(3, -1)
+    doc.from_array([LEMMA, TAG, DEP], columns.T.copy())
     return doc
 
 
@@ -199,19 +200,11 @@ def windows(spans, text: str, context: int) -> list[tuple[int, int]]:
 
 def _reach(text: str, i: int, n: int) -> int:
     """The offset |n| non-space characters before (n < 0) or after (n > 0) offset i, within text."""
-    step = -1 if n < 0 else 1
     left = abs(n)
-    while left:
-        if step < 0:
-            if i == 0:
-                break
-            i -= 1
-            left -= not text[i].isspace()
-        else:
-            if i == len(text):
-                break
-            left -= not text[i].isspace()
-            i += 1
+    while left and (i > 0 if n < 0 else i < len(text)):
+        ch = text[i - 1] if n < 0 else text[i]
+        i += -1 if n < 0 else 1
+        left -= not ch.isspace()
     return i
 
 
