@@ -186,6 +186,22 @@ def test_only_the_questions_matter_to_the_combination():
         assert entities.combine(t, r, a, "both", params) == entities.combine(t, r, e, "both", params)
 
 
+def test_bare_words_change_no_mention():
+    """extract() does not ask about uncommon words standing alone: asking about them too gives the same
+    mentions on the corpus sentences, while the model reads fewer sentences."""
+    from pipeline.extract import entities
+
+    predict = ner.shipped_predictor()
+    texts = _corpus_sentences(400)
+    rules = [entities.rule_candidates(t) for t in texts]
+    full = [entities.model_questions(t, r, ner._loose(t, ner.MAX_SIZE)) for t, r in zip(texts, rules)]
+    lean = [entities.model_questions(t, r, ner._loose(t, ner.MAX_SIZE, False)) for t, r in zip(texts, rules)]
+    assert sum(1 for q in lean if q) < sum(1 for q in full if q)
+    assert all(set(a) <= set(b) for a, b in zip(lean, full))
+    for t, r, a, b in zip(texts, rules, predict(texts, full), predict(texts, lean)):
+        assert entities.combine(t, r, a, "both") == entities.combine(t, r, b, "both")
+
+
 @pytest.mark.slow
 def test_training_is_reproducible(tmp_path):
     """Two trainings from one seed write byte-identical model files (a small run: one document, 2 epochs)."""

@@ -116,10 +116,10 @@ def make_doc(nlp, text: str):
 
 
 @per_document()
-def _loose(text: str, max_size: int) -> tuple[tuple[int, int], ...]:
+def _loose(text: str, max_size: int, bare_words: bool = True) -> tuple[tuple[int, int], ...]:
     from .entities import loose_candidates
 
-    return tuple(loose_candidates(text, max_size))
+    return tuple(loose_candidates(text, max_size, bare_words))
 
 
 def candidate_spans(docs, max_size: int, ops=None):
