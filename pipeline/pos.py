@@ -5,7 +5,8 @@ joint segmentation-and-tag HMM over 256 states; that HMM is most of the cost of
 tagging. Here its Viterbi step looks only at the predecessors a state can have
 (the transitions it has), not at every live state, and a document's runs are
 memoised. Ties and arithmetic are those of jieba's viterbi, so the tags are the
-same (a test compares the two on the corpus).
+same (a test compares the two on the corpus). The dictionary route is the
+tokenizer's compiled one (jieba_next), as for word cutting (pipeline.segmenters).
 """
 from __future__ import annotations
 
@@ -95,6 +96,29 @@ def pos_tokenizer(tokenizer):
                     nexti = i + 1
             if nexti < len(run):
                 yield pair(run[nexti:], pos_list[nexti][1])
+
+        def _POSTokenizer__cut_DAG(self, sentence: str):  # jieba's __cut_DAG over the compiled route
+            route_of = getattr(self.tokenizer, "_route_from_rust", None)
+            if route_of is None:
+                yield from base._POSTokenizer__cut_DAG(self, sentence)
+                return
+            route, tags, freq = route_of(sentence), self.word_tag_tab, self.tokenizer.FREQ
+            x, buf, n = 0, "", len(sentence)
+            while x <= n:
+                y = route[x] + 1 if x < n else n + 1
+                if x < n and y - x == 1:
+                    buf += sentence[x]
+                else:
+                    if len(buf) == 1:
+                        yield pair(buf, tags.get(buf, "x"))
+                    elif buf and not freq.get(buf):
+                        yield from self._POSTokenizer__cut_detail(buf)
+                    else:
+                        yield from (pair(ch, tags.get(ch, "x")) for ch in buf)
+                    buf = ""
+                    if x < n:
+                        yield pair(sentence[x:y], tags.get(sentence[x:y], "x"))
+                x = y
 
         @per_document(maxsize=16384)
         def _POSTokenizer__cut_detail(self, run: str):  # a run of characters the dictionary does not know
