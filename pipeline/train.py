@@ -307,11 +307,11 @@ def prf(c: dict, typ: str) -> tuple[float, float, float]:
 def _fold(args) -> tuple[str, dict, float]:
     """One rotation in a worker: train without `held`, then the model's and the combination's mentions."""
     corpus, gold_dir, held, seed, epochs, silver, params = args
-    from .extract.ner import Predictor
+    from .extract.ner import Predictor, blas_ops
 
     t0 = time.time()
     docs = load_docs(Path(corpus), Path(gold_dir))
-    predict = Predictor(train_model([d for d in docs if d.stem != held], seed, epochs, silver))
+    predict = Predictor(train_model([d for d in docs if d.stem != held], seed, epochs, silver), ops=blas_ops())
     men = {mode: {d.stem: doc_mentions(d, mode, predict, params) for d in docs} for mode in ("model", "both")}
     return held, men, time.time() - t0
 

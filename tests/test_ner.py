@@ -54,6 +54,30 @@ def test_predictions_are_deterministic_and_in_range():
             assert 0 <= a < b <= len(text) and t in ner.LABELS and 0.0 <= sc <= 1.0
 
 
+def test_blas_products_score_as_blis_does_and_hold_blas_to_one_thread(monkeypatch):
+    """The shipped predictor's numpy/BLAS matrix products give blis's scores (to rounding at the 6th
+    decimal) on corpus sentences, and BLAS runs on one thread while the model predicts."""
+    from threadpoolctl import threadpool_info
+
+    fast = ner.shipped_predictor()
+    slow = ner.Predictor(ner.load(ner.shipped_dir()))
+    texts = [s for s in _corpus_sentences() if s.strip()][::4]
+    a, b = fast(texts), slow(texts)
+    assert [[x[:3] for x in t] for t in a] == [[x[:3] for x in t] for t in b]
+    assert max(abs(x[3] - y[3]) for ta, tb in zip(a, b) for x, y in zip(ta, tb)) <= 2e-6
+    seen = []
+    sc = fast.nlp.get_pipe("spancat")
+    real = sc.predict
+
+    def spy(docs):
+        seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return real(docs)
+
+    monkeypatch.setattr(sc, "predict", spy)
+    fast(texts[:3])
+    assert seen and set(seen) == {1}
+
+
 FEATURES = [
     ("industry-word", "宏鑫光电、天泽医药等一批工业项目", 2, "B-industry", "L-project"),
     ("outside-list", "要加快建设，宏鑫光电", 0, "S-lead", "O"),
