@@ -77,6 +77,8 @@ def pos_tokenizer(tokenizer):
     import jieba
     import jieba.posseg
 
+    from .segmenters import route_pieces
+
     base = jieba.posseg.POSTokenizer
     pair = jieba.posseg.pair
 
@@ -102,23 +104,14 @@ def pos_tokenizer(tokenizer):
             if route_of is None:
                 yield from base._POSTokenizer__cut_DAG(self, sentence)
                 return
-            route, tags, freq = route_of(sentence), self.word_tag_tab, self.tokenizer.FREQ
-            x, buf, n = 0, "", len(sentence)
-            while x <= n:
-                y = route[x] + 1 if x < n else n + 1
-                if x < n and y - x == 1:
-                    buf += sentence[x]
+            tags = self.word_tag_tab
+            for piece, is_word in route_pieces(sentence, route_of(sentence)):
+                if is_word or len(piece) == 1:
+                    yield pair(piece, tags.get(piece, "x"))
+                elif not self.tokenizer.FREQ.get(piece):
+                    yield from self._POSTokenizer__cut_detail(piece)
                 else:
-                    if len(buf) == 1:
-                        yield pair(buf, tags.get(buf, "x"))
-                    elif buf and not freq.get(buf):
-                        yield from self._POSTokenizer__cut_detail(buf)
-                    else:
-                        yield from (pair(ch, tags.get(ch, "x")) for ch in buf)
-                    buf = ""
-                    if x < n:
-                        yield pair(sentence[x:y], tags.get(sentence[x:y], "x"))
-                x = y
+                    yield from (pair(ch, tags.get(ch, "x")) for ch in piece)
 
         @per_document(maxsize=16384)
         def _POSTokenizer__cut_detail(self, run: str):  # a run of characters the dictionary does not know

@@ -55,21 +55,11 @@ def _compiled_route_tokenizer():
 
     class Tokenizer(jieba_next.Tokenizer):
         def _cut_dag(self, sentence: str):  # jieba's __cut_DAG over the compiled route
-            route = self._route_from_rust(sentence)
-            x, buf, n = 0, "", len(sentence)
-            while x < n:
-                y = route[x] + 1
-                word = sentence[x:y]
-                if y - x == 1:
-                    buf += word
+            for piece, is_word in route_pieces(sentence, self._route_from_rust(sentence)):
+                if is_word:
+                    yield piece
                 else:
-                    if buf:
-                        yield from self._unknown(buf)
-                        buf = ""
-                    yield word
-                x = y
-            if buf:
-                yield from self._unknown(buf)
+                    yield from self._unknown(piece)
 
         def _unknown(self, buf: str):
             if len(buf) == 1:
@@ -80,6 +70,25 @@ def _compiled_route_tokenizer():
                 yield from buf
 
     return Tokenizer()
+
+
+def route_pieces(sentence: str, route: list[int]):
+    """(piece, is_word) along a dictionary route (route[x] = last index of the word at x), as jieba's
+    __cut_DAG walks it: a word of two or more characters, or a run of single characters between them,
+    which the caller cuts further (HMM, or character by character)."""
+    x, buf, n = 0, "", len(sentence)
+    while x < n:
+        y = route[x] + 1
+        if y - x == 1:
+            buf += sentence[x]
+        else:
+            if buf:
+                yield buf, False
+                buf = ""
+            yield sentence[x:y], True
+        x = y
+    if buf:
+        yield buf, False
 
 
 @per_document()

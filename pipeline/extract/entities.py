@@ -655,7 +655,7 @@ def extract(texts: list[str], mode: str = "both", predict=None, params: dict | N
     elif predict is not None and mode == "both":
         from .ner import MAX_SIZE, _loose
 
-        spans = predict(texts, [model_questions(t, r, _loose(t, MAX_SIZE, False)) for t, r in zip(texts, rule_c)])
+        spans = predict(texts, [model_questions(t, r, _loose(t, MAX_SIZE, bare_words=False)) for t, r in zip(texts, rule_c)])
     found = [combine(t, r, s, mode, params) for t, r, s in zip(texts, rule_c, spans)]
     if mode != "model":
         found = _gazetteer(texts, found)

@@ -228,8 +228,9 @@ def blas_ops():
 
 @cache
 def _one_blas_thread():
-    """A context that holds BLAS to one thread: documents are what runs in parallel (--jobs), and BLAS
-    threads on top of them would oversubscribe the cores (and make --jobs 1 use more than one)."""
+    """The process's BLAS libraries (threadpoolctl, found once): predict holds them to one thread, since
+    documents are what runs in parallel (--jobs) and BLAS threads on top would oversubscribe the cores
+    (and make --jobs 1 use more than one)."""
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
