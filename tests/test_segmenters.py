@@ -83,13 +83,15 @@ def test_the_accelerated_cutter_cuts_as_jieba():
     from pipeline.resources import path
     from pipeline.segmenters import new_tokenizer
 
-    lines = _corpus_lines() + ["汇美思毛绒玩具ABC-12.5%项目，。", "龘靐齉爩 2021年1-5月 α β"]
+    lines = _corpus_lines() + ["汇美思毛绒玩具ABC-12.5%项目，。", "龘靐齉爩 2021年1-5月 α β", "a\r\nb  c\t", "", " "]
+    lines += [s[i:i + 3 + i % 17] for s in lines[::5] for i in range(0, len(s), 7)]  # parts, as the rules cut
     for userdict in (False, True):
         ref = jieba.Tokenizer()
         if userdict:
             ref.load_userdict(str(path("segmenter/userdict.txt")))
         tok = new_tokenizer(userdict)
         assert [tok.lcut(s, HMM=True) for s in lines] == [ref.lcut(s, HMM=True) for s in lines]
+        assert [list(tok.cut(s)) for s in lines[::9]] == [ref.lcut(s) for s in lines[::9]]
 
 
 def test_pos_tags_are_jieba_possegs():

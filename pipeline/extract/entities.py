@@ -528,6 +528,8 @@ def loose_candidates(text: str, max_len: int = 16, bare_words: bool = True) -> l
     for t in toks:
         pos.append(pos[-1] + len(t))
     for i, t in enumerate(toks):
+        if not bare_words and (i + 1 == len(toks) or toks[i + 1] not in tails):
+            continue                      # nothing would be added for t: skip the word tests
         if len(t) >= 2 and _HAN.fullmatch(t) and not is_common(t) and not is_generic(t) \
                 and t not in w["lead"]:
             a = pos[i - 1] if i and is_place(toks[i - 1]) else pos[i]

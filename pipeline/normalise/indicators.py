@@ -208,13 +208,18 @@ def noun_phrase_before(before: str) -> str:
     return _strip_scope(phrase)
 
 
+@cache
+def _scope_surfaces() -> tuple[str, ...]:
+    """Surfaces of lexicons/scope_groups.tsv, longest first."""
+    return tuple(row["surface"] for row in sorted(load_tsv("lexicons/scope_groups.tsv"),
+                                                   key=lambda x: -len(x["surface"])))
+
+
 def _strip_scope(phrase: str) -> str:
     """Drop a place at the start of a phrase: the place is the scope, not the indicator."""
-    from ..resources import load_tsv
-
-    for row in sorted(load_tsv("lexicons/scope_groups.tsv"), key=lambda x: -len(x["surface"])):
-        if phrase.startswith(row["surface"]) and len(phrase) > len(row["surface"]):
-            return phrase[len(row["surface"]):]
+    for surface in _scope_surfaces():
+        if phrase.startswith(surface) and len(phrase) > len(surface):
+            return phrase[len(surface):]
     return phrase
 
 

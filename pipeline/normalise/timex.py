@@ -339,16 +339,19 @@ def _interpret(rule: Rule, m: regex.Match, sd: date, future: bool) -> tuple[Inte
     return iv, role
 
 
+@per_document()  # read with future=False (figures, deadlines) and future=True (deadlines): one scan
+def _matches(text: str) -> tuple[tuple[int, Rule, regex.Match], ...]:
+    return tuple((order, rule, m) for order, rule in enumerate(rules()) for m in rule.rx.finditer(text)
+                 if m.end() > m.start())
+
+
 def _candidates(text: str, sd: date, future: bool):
-    for order, rule in enumerate(rules()):
-        for m in rule.rx.finditer(text):
-            if m.end() == m.start():
-                continue
-            try:
-                iv, role = _interpret(rule, m, sd, future)
-            except ValueError:
-                continue
-            yield m.start(), m.end(), order, rule, iv, role
+    for order, rule, m in _matches(text):
+        try:
+            iv, role = _interpret(rule, m, sd, future)
+        except ValueError:
+            continue
+        yield m.start(), m.end(), order, rule, iv, role
 
 
 def _shift_context(ctx: Interval | None, sd: date) -> Interval:
