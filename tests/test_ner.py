@@ -129,14 +129,29 @@ def test_fast_doc_and_features_equal_spacys_own(text):
     assert all(t.tag_ for t in fast) and fast.user_data["text"] == text
 
 
+def test_prediction_columns_are_featurizes_doc():
+    """The predictor's feature columns (no Doc: per word and per character code) are, column by column,
+    what featurize puts on the Doc the model was trained on, for corpus sentences, rare characters and
+    Latin; texts with whitespace take the Doc path."""
+    predict = ner.shipped_predictor()
+    nlp = predict.nlp
+    attrs = predict.columns.attrs
+    texts = [t for t in _corpus_sentences(150) if not any(c.isspace() for c in t)]
+    texts += ["龘靐齉爩ABC-12.5%项目。", "突出抓好岚河酒厂、恒远建材等重点企业", "a", "𠀋𠀌园区"]
+    for text in texts:
+        doc = ner.featurize(ner.make_doc(nlp, text), text)
+        assert (predict.columns(text) == doc.to_array(attrs)).all(), text
+
+
 def test_sentences_without_candidates_are_skipped_and_nothing_else_changes(monkeypatch):
     """The model reads only sentences with a candidate span; the scores of the others' spans are what they
     are when each sentence is scored alone."""
     predict = ner.shipped_predictor()
     texts = [c[1] for c in SENTENCES] + ["会议要求，抓紧落实。", "", "同比增长11.4%。"]
-    read: list[int] = []
-    real = ner._features
-    monkeypatch.setattr(ner, "_features", lambda text: (read.append(len(text)), real(text))[1])
+    read: set[str] = set()  # texts whose features were computed, by the column path or the Doc path
+    real_features, real_columns = ner._features, predict.columns
+    monkeypatch.setattr(ner, "_features", lambda text: (read.add(text), real_features(text))[1])
+    monkeypatch.setattr(predict, "columns", lambda text: (read.add(text), real_columns(text))[1])
     together = predict(texts)
     assert len(read) == sum(1 for t in texts if ner._loose(t, ner.MAX_SIZE)) < len(texts)
     alone = [predict([t])[0] for t in texts]
