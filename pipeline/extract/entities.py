@@ -121,9 +121,14 @@ def is_generic(word: str) -> bool:
     return word in w["category"] or word in w["industry"] or word in w["region"] or word in w["keep"]
 
 
+@cache
+def _vocabulary(kinds: tuple[str, ...]) -> frozenset:
+    return frozenset().union(*(_words()[k] for k in kinds))
+
+
 def covered(s: str, kinds=("industry", "category", "keep", "region")) -> bool:
     """s is a concatenation of lexicon words (毛绒玩具|文创|产业): a description, not a name."""
-    vocab = set().union(*(_words()[k] for k in kinds))
+    vocab = _vocabulary(tuple(kinds))
     ok = [True] + [False] * len(s)
     for i in range(len(s)):
         if ok[i]:
@@ -221,9 +226,14 @@ _LATIN = regex.compile(r"[A-Za-z]")
 _NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9“”]")
 
 
-@per_document()  # the same name is weighed by several rules and by the model's questions
 def plausible(name: str, typ: str) -> bool:
-    """Filters every rule applies: not a body, place, count, clause or kind of thing."""
+    """Filters every rule applies: not a body, place, count, clause or kind of thing. The same for
+    both types today; typ stays in the signature so that a type-specific filter has its place."""
+    return _plausible(name)
+
+
+@per_document()  # the same name is weighed by several rules and by the model's questions, for both types
+def _plausible(name: str) -> bool:
     r = rules()
     bare = _bare(name)
     if len(bare) < 2 or len(bare) > 30 or bare[0].isdigit():
