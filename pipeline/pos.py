@@ -99,19 +99,23 @@ def pos_tokenizer(tokenizer):
             if nexti < len(run):
                 yield pair(run[nexti:], pos_list[nexti][1])
 
+        @per_document(maxsize=16384)
         def _POSTokenizer__cut_DAG(self, sentence: str):  # jieba's __cut_DAG over the compiled route
+            # a pure function of one block (a run of Han, letters and digits), which the windows around
+            # the numbers of a sentence share: memoised, so each block of a sentence is tagged once
             route_of = getattr(self.tokenizer, "_route_from_rust", None)
             if route_of is None:
-                yield from base._POSTokenizer__cut_DAG(self, sentence)
-                return
+                return tuple(base._POSTokenizer__cut_DAG(self, sentence))
             tags = self.word_tag_tab
+            out = []
             for piece, is_word in route_pieces(sentence, route_of(sentence)):
                 if is_word or len(piece) == 1:
-                    yield pair(piece, tags.get(piece, "x"))
+                    out.append(pair(piece, tags.get(piece, "x")))
                 elif not self.tokenizer.FREQ.get(piece):
-                    yield from self._POSTokenizer__cut_detail(piece)
+                    out += self._POSTokenizer__cut_detail(piece)
                 else:
-                    yield from (pair(ch, tags.get(ch, "x")) for ch in piece)
+                    out += (pair(ch, tags.get(ch, "x")) for ch in piece)
+            return tuple(out)
 
         @per_document(maxsize=16384)
         def _POSTokenizer__cut_detail(self, run: str):  # a run of characters the dictionary does not know

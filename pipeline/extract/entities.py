@@ -24,6 +24,12 @@ COMMON_FREQ = 100          # a word this frequent in jieba's dictionary is a com
 MAX_LEFT = 16              # how far a suffix-found name may run left of its suffix
 QUOTES = "“”\"「」"
 _CLAUSE_END = set("，。；：！？,;:!?（）()《》【】[]\n")
+_CLAUSE_END_RX = regex.compile("[" + regex.escape("".join(sorted(_CLAUSE_END))) + "]")
+
+
+def _clause_ends(text: str) -> list[int]:
+    """Offsets of the characters that end a clause, then len(text)."""
+    return [m.start() for m in _CLAUSE_END_RX.finditer(text)] + [len(text)]
 
 
 @dataclass(frozen=True)
@@ -477,13 +483,20 @@ def context_tags(text: str) -> list[str]:
             tags[i] = "L-" + kind
         done.add(a)
     start = 0
-    for end in [i for i, c in enumerate(text) if c in _CLAUSE_END] + [len(text)]:
+    for end in _clause_ends(text):
         if start not in done and ("、" in text[start:end] or "等" in text[start:end]):
             stop = text.find("等", start, end)
             for i in range(start, stop if stop > start else end):
                 tags[i] = "L-other"
         start = end + 1
     return tags
+
+
+@cache
+def _tails() -> frozenset:
+    """The words that can follow an uncommon word inside a name (汇美思|毛绒|玩具)."""
+    w = _words()
+    return w["industry"] | w["keep"] | w["facility"] | w["company"]
 
 
 def loose_candidates(text: str, max_len: int = 16, bare_words: bool = True) -> list[tuple[int, int]]:
@@ -508,7 +521,7 @@ def loose_candidates(text: str, max_len: int = 16, bare_words: bool = True) -> l
             if br:
                 out.add((a + br[0], a + br[1]))
 
-    bounds = [i for i, c in enumerate(text) if c in _CLAUSE_END] + [len(text)]
+    bounds = _clause_ends(text)
     start = 0
     for end in bounds:
         clause = text[start:end]
@@ -532,7 +545,7 @@ def loose_candidates(text: str, max_len: int = 16, bare_words: bool = True) -> l
     for m in _QUOTED.finditer(text):
         add(*m.span(1))
     w = _words()
-    tails = w["industry"] | w["keep"] | w["facility"] | w["company"]
+    tails = _tails()
     toks = tokens(text)
     pos = [0]
     for t in toks:

@@ -13,6 +13,7 @@ the hard negatives around them, which a few thousand sentences can teach. Loaded
 """
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -24,6 +25,12 @@ SPANS_KEY = "sc"
 LABELS = ("enterprise", "project")
 MIN_SIZE, MAX_SIZE = 2, 16
 _BREAK = set("，。；：！？、,;:!?（）()《》【】[] \t\r\n\u3000")
+_SPACE = re.compile(r"\s")  # re's \s is str.isspace (both Py_UNICODE_ISSPACE), found in C
+
+
+def _spaced(text: str) -> bool:
+    """Whether text has whitespace, which the character tokenizer makes no token of."""
+    return _SPACE.search(text) is not None
 
 
 @cache
@@ -108,7 +115,7 @@ def featurize(doc, text: str | None = None, window: tuple[int, int] | None = Non
 
 def make_doc(nlp, text: str):
     """nlp.make_doc for the character tokenizer, without its O(n^2) alignment when the text has no space."""
-    if any(c.isspace() for c in text):
+    if _spaced(text):
         return nlp.make_doc(text)
     from spacy.tokens import Doc
 
@@ -184,7 +191,7 @@ def windows(spans, text: str, context: int) -> list[tuple[int, int]]:
     """The merged stretches of text that the model reads to score these spans: each span with `context`
     characters either side (not counting whitespace, which is no token of its own), the receptive field
     of its characters' vectors, so that a span scores as it does when the model reads the whole text."""
-    spaced = any(c.isspace() for c in text)
+    spaced = _spaced(text)
     out: list[list[int]] = []
     for a, b in sorted(spans):
         if spaced:
@@ -261,6 +268,21 @@ def _tag_hashes(n: int, cls: str) -> tuple[int, ...]:
     return tuple(hash_string(t) for t in _position_tags(n, cls))
 
 
+@lru_cache(maxsize=65536)
+def _word_hashes(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """LEMMA and TAG hashes of a word's characters."""
+    from spacy.strings import hash_string
+
+    return (hash_string(word),) * len(word), _tag_hashes(len(word), _word_class(word))
+
+
+@cache
+def _dep_hashes() -> dict[str, int]:
+    from spacy.strings import hash_string
+
+    return {k: hash_string(k) for k in ("O", "L-enterprise", "L-project", "L-other")}
+
+
 class _Columns:
     """Per character of a text, the hashes the model embeds, in the model's column order: NORM and SHAPE
     of the character's lexeme (as a Doc's tokens have them), LEMMA, TAG and DEP as featurize sets them,
@@ -301,11 +323,12 @@ class _Columns:
         lemma: list[int] = []
         tag: list[int] = []
         for word in tokens(text):
-            lemma.extend((hash_string(word),) * len(word))
-            tag.extend(_tag_hashes(len(word), _word_class(word)))
+            word_lemma, word_tag = _word_hashes(word)
+            lemma += word_lemma
+            tag += word_tag
         if len(lemma) != len(text):
             return None
-        dep = {k: hash_string(k) for k in ("O", "L-enterprise", "L-project", "L-other")}
+        dep = _dep_hashes()
         norm, shape = self._lexemes(numpy.frombuffer(text.encode("utf-32-le"), dtype="uint32"))
         cols = {"NORM": norm, "SHAPE": shape, "LEMMA": lemma, "TAG": tag,
                 "DEP": [dep.get(t) or hash_string(t) for t in context_tags(text)]}
@@ -342,7 +365,7 @@ class Predictor:
             spans = _loose(t, MAX_SIZE) if asks is None else asks[i]
             if not spans or not t.strip():
                 continue
-            cols = None if any(c.isspace() for c in t) else self.columns(t)
+            cols = None if _spaced(t) else self.columns(t)
             feats = _features(t) if cols is None else None
             for a, b in windows(spans, t, self.context):
                 asked = [(s - a, e - a) for s, e in spans if a <= s and e <= b]
