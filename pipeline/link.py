@@ -7,6 +7,7 @@ measure) — so no pair is ever made across periods, scopes or unit families.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -126,8 +127,9 @@ def _satisfies(actual: Decimal, target: FigureRow) -> bool:
 def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActualRow]:
     """Each target against the actuals a later speech reports for its series and an overlapping period.
 
-    Actuals are blocked on (scope, unit family) and their periods parsed once, so the
-    cost follows the pairs that can match, not targets x actuals.
+    Actuals are blocked on (scope, unit family), sorted by speech date and their periods parsed once,
+    so the cost follows the pairs that can match, not targets x actuals. Rows come in any order: the
+    writer sorts them by (target_id, actual_figure_id).
     """
     rows = []
     blocks: dict[tuple, list[tuple]] = defaultdict(list)
@@ -137,6 +139,10 @@ def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActua
         ad, ab = docs[a.doc_id].speech_date, period_bounds(a.period)
         if ad and ab:
             blocks[(a.scope, unit_family(a.unit))].append((ad, ab, indicator_key(a.indicator), a))
+    dates: dict[tuple, list[date]] = {}
+    for key, block in blocks.items():  # by speech date, so a target visits only the later speeches' actuals
+        block.sort(key=lambda x: x[0])
+        dates[key] = [x[0] for x in block]
     for t in figures:
         if t.kind != "target" or not t.indicator:
             continue
@@ -144,8 +150,10 @@ def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActua
         if not tb or not td:
             continue
         tk = indicator_key(t.indicator)
-        for ad, ab, ak, a in blocks.get((t.scope, unit_family(t.unit)), ()):
-            if (ad <= td or ab[1] < tb[0] or ab[0] > tb[1]
+        key = (t.scope, unit_family(t.unit))
+        block = blocks.get(key, ())
+        for ad, ab, ak, a in block[bisect_right(dates[key], td):] if block else ():
+            if (ab[1] < tb[0] or ab[0] > tb[1]
                     or not _comparable(a.value, t.value, "target_actual_ratio") or not similar(tk, ak)):
                 continue
             share = (a.value / t.value).quantize(Decimal("0.0001")) if t.value else None

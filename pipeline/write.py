@@ -50,6 +50,11 @@ _TYPES = {int: "integer", Decimal: "number", date: "date", str: "string", bool: 
 
 def cell(v) -> str:
     """One value as CSV text: Decimals exact and without exponent, lists as JSON."""
+    t = type(v)
+    if t is str:  # most cells, asked first: cell() runs for every cell of the CSVs and of kb.xlsx
+        return v
+    if t is int:
+        return int.__repr__(v)
     if v is None:
         return ""
     if isinstance(v, Decimal):
@@ -63,8 +68,12 @@ def cell(v) -> str:
 
 
 def jsonable(v):
+    t = type(v)
+    if t is str or t is int or v is None:
+        return v
     if isinstance(v, Decimal):
-        return json.loads(cell(v))
+        s = cell(v)  # digits, a sign and at most one point: what json.loads(s) reads, without its parser
+        return (float(s) if "." in s else int(s)) if v.is_finite() else json.loads(s)
     if isinstance(v, date):
         return v.isoformat()
     return v
@@ -104,15 +113,20 @@ def _csv_field(s: str) -> str:
     return '"' + s.replace('"', '""') + '"' if not _QUOTE.isdisjoint(s) else s
 
 
+@functools.cache
+def _names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def csv_text(cls, rows) -> str:
-    names = [f.name for f in dataclasses.fields(cls)]
+    names = _names(cls)
     lines = [",".join(map(_csv_field, names))]
     lines.extend(",".join([_csv_field(cell(getattr(r, n))) for n in names]) for r in rows)
     return "\n".join(lines) + "\n"
 
 
 def _rec(r) -> dict:
-    return {f.name: jsonable(getattr(r, f.name)) for f in dataclasses.fields(r)}
+    return {n: jsonable(getattr(r, n)) for n in _names(type(r))}
 
 
 _STR = json.encoder.encode_basestring  # json's own string encoder (C), as ensure_ascii=False uses it
@@ -137,15 +151,43 @@ def _scalar(v) -> str | None:
 
 def _dumps(obj, indent: int) -> str:
     """json.dumps(obj, indent=1) as it reads on a line indented by `indent` (a JSON string never holds a raw
-    newline, so re-indenting line by line is exact). A flat record, most of kb.json, is written directly:
-    json's indenting encoder is pure Python and was the bulk of writing the KB."""
-    if type(obj) is dict and obj:
-        values = [_scalar(v) for v in obj.values()]
-        if None not in values and all(type(k) is str for k in obj):
-            pad = "\n" + " " * (indent + 1)
-            return "{" + ",".join(pad + _STR(k) + ": " + v for k, v in zip(obj, values)) + "\n" + " " * indent + "}"
+    newline, so re-indenting line by line is exact). Dicts with string keys, lists and scalars, all of
+    kb.json, are written directly (_direct): json's indenting encoder is pure Python, and was the bulk of
+    writing the KB. Anything else (a tuple, a NaN, a Decimal) goes to json itself."""
+    text = _direct(obj, indent)
+    if text is not None:
+        return text
     text = _ENCODER.encode(obj)
     return text.replace("\n", "\n" + " " * indent) if indent and "\n" in text else text
+
+
+def _direct(obj, level: int) -> str | None:
+    """The text of _dumps(obj, level), or None when obj holds something other than str-keyed dicts, lists
+    and the scalars _scalar writes."""
+    t = type(obj)
+    if t is dict:
+        if not obj:
+            return "{}"
+        pad, out = "\n" + " " * (level + 1), []
+        for k, v in obj.items():
+            if type(k) is not str:
+                return None
+            x = _scalar(v)
+            if x is None and (x := _direct(v, level + 1)) is None:
+                return None
+            out.append(pad + _STR(k) + ": " + x)
+        return "{" + ",".join(out) + "\n" + " " * level + "}"
+    if t is list:
+        if not obj:
+            return "[]"
+        pad, out = "\n" + " " * (level + 1), []
+        for v in obj:
+            x = _scalar(v)
+            if x is None and (x := _direct(v, level + 1)) is None:
+                return None
+            out.append(pad + x)
+        return "[" + ",".join(out) + "\n" + " " * level + "]"
+    return _scalar(obj)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, indent=1)

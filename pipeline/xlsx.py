@@ -26,6 +26,11 @@ import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
+from xlsxwriter.utility import _datetime_to_excel_datetime, _utf16_len, _utf16_truncate
+from xlsxwriter.xmlwriter import XMLwriter
+
+from .write import cell
+
 FIXED_TIME = datetime(2020, 1, 1)
 MAX_WIDTH = 60  # characters; longer cells (sentences) are cut off on screen, not in the file
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
@@ -35,6 +40,7 @@ _WIDE = re.compile("[\u2e81-\U0010ffff]")
 # what xlsxwriter's _escape_control_characters rewrites: control characters, non-characters, and text that
 # reads as such an escape
 _CONTROL = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff&<>]")  # _CONTROL, or what XML escapes
 
 
 def workbook_bytes(tables: dict[str, list], specs) -> bytes:
@@ -92,8 +98,6 @@ def _skeleton(tables: dict[str, list], specs) -> tuple[bytes, dict]:
 
 def _layout(ws, fields: list[str], kinds: list[str], rows: list, header) -> None:
     """Header row, column widths (fitted to the first WIDTH_ROWS rows), frozen header, autofilter."""
-    from .write import cell
-
     widths = [_width(f) + 4 for f in fields]  # room for the autofilter button
     for c, f in enumerate(fields):
         ws.write_string(0, c, f, header)
@@ -133,11 +137,6 @@ def _sheet_xml(skeleton: str, fields: list[str], kinds: list[str], rows: list, d
 
 def _row_xml(r: int, row, cols, day_style: str) -> str:
     """One <row> as xlsxwriter's constant_memory mode writes it ('' when it has no cell)."""
-    from xlsxwriter.utility import _datetime_to_excel_datetime, _utf16_len, _utf16_truncate
-    from xlsxwriter.xmlwriter import XMLwriter
-
-    from .write import cell
-
     out = []
     for f, kind, col in cols:
         v = getattr(row, f)
@@ -152,11 +151,12 @@ def _row_xml(r: int, row, cols, day_style: str) -> str:
             s = cell(v)[:MAX_CELL]
             if len(s) > MAX_CELL // 2 and _utf16_len(s) > MAX_CELL:
                 s = _utf16_truncate(s, MAX_CELL)
-            if _CONTROL.search(s):
-                s = XMLwriter._escape_control_characters(s)
+            if _SPECIAL.search(s):  # one scan; most cells need neither rewriting
+                if _CONTROL.search(s):
+                    s = XMLwriter._escape_control_characters(s)
+                if "&" in s or "<" in s or ">" in s:
+                    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             space = ' xml:space="preserve"' if s and (s[0].isspace() or s[-1].isspace()) else ""
-            if "&" in s or "<" in s or ">" in s:
-                s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             out.append(f'<c r="{col}{r}" t="inlineStr"><is><t{space}>{s}</t></is></c>')
     return f'<row r="{r}">{"".join(out)}</row>' if out else ""
 

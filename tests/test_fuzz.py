@@ -135,3 +135,30 @@ def test_strategy_reaches_the_extractors():
     result = process_document(SourceDoc(text, "txt", "utf-8", ["x.txt"]), SETTINGS)
     assert result.sentences and result.figures
     assert not check_rows(_tables(result), {result.document.doc_id: text})
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True), st.text(max_size=8)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=4), inner, max_size=4),
+                            st.tuples(inner)),
+    max_leaves=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON_VALUES, st.integers(0, 3))
+def test_direct_json_is_json_dumps(obj, indent):
+    """write._dumps (nested dicts and lists written directly, the rest by json) is json.dumps(indent=1)
+    re-indented, for any JSON-able value: NaN, infinities, tuples, control characters and line separators."""
+    from pipeline.write import _dumps
+
+    expected = json.dumps(obj, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * indent)
+    assert _dumps(obj, indent) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.decimals(allow_nan=False) | st.decimals(-10**6, 10**6, places=4))
+def test_jsonable_decimal_is_json_of_its_cell(v):
+    """A Decimal goes into kb.json as json.loads reads its CSV cell (int or float), parsed without json."""
+    got, expected = jsonable(v), json.loads(cell(v))
+    assert type(got) is type(expected)
+    assert got == expected
