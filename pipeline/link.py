@@ -69,10 +69,13 @@ def series_of(figures: list[FigureRow], docs: dict) -> dict[str, list[FigureRow]
             return i
 
         keys = [indicator_key(f.indicator) for f in figs]
-        for i in range(len(figs)):
-            for j in range(i + 1, len(figs)):
-                if (figs[i].doc_id != figs[j].doc_id and _comparable(figs[i].value, figs[j].value)
-                        and similar(keys[i], keys[j])):
+        # pairs in order of size: once a value is too far from figs[i]'s, so is every larger one
+        order = sorted(range(len(figs)), key=lambda i: abs(figs[i].value))
+        for x, i in enumerate(order):
+            for j in order[x + 1:]:
+                if not _comparable(figs[i].value, figs[j].value):
+                    break
+                if figs[i].doc_id != figs[j].doc_id and similar(keys[i], keys[j]):
                     parent[find(i)] = find(j)
         groups: dict[int, list[FigureRow]] = defaultdict(list)
         for i, f in enumerate(figs):
@@ -81,7 +84,11 @@ def series_of(figures: list[FigureRow], docs: dict) -> dict[str, list[FigureRow]
             if len({f.doc_id for f in g}) < 2:
                 continue
             ind = min((indicator_key(f.indicator) for f in g), key=lambda s: (len(s), s))
-            out[_hid("S", ind, *key)] = g
+            sid, n = _hid("S", ind, *key), 0
+            while sid in out:  # one key, values too far apart to be one figure (5 vs 100 projects): two series
+                n += 1
+                sid = _hid("S", ind, *key, min(abs(f.value) for f in g), *([n] if n > 1 else []))
+            out[sid] = g
     return out
 
 

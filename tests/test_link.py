@@ -116,3 +116,58 @@ def test_history_command_says_when_nothing_matches(kb):
 ], ids=["reordered", "modifiers", "leading-firms", "synonym", "opposite-flows", "different-investment"])
 def test_indicator_paraphrases(a, b, expected):
     assert similar(indicator_key(a), indicator_key(b)) is expected
+
+
+def _series_brute_force(figures):
+    """series_of's grouping by its definition: every pair of a block, no ordering shortcut."""
+    from collections import defaultdict
+
+    from pipeline.link import _block, _comparable
+
+    blocks = defaultdict(list)
+    for f in figures:
+        if f.indicator and f.kind in ("actual", "target", "forecast", "rank"):
+            blocks[_block(f)].append(f)
+    groups = set()
+    for figs in blocks.values():
+        parent = list(range(len(figs)))
+
+        def find(i):
+            while parent[i] != i:
+                i = parent[i]
+            return i
+
+        for i in range(len(figs)):
+            for j in range(i + 1, len(figs)):
+                if (figs[i].doc_id != figs[j].doc_id and _comparable(figs[i].value, figs[j].value)
+                        and similar(indicator_key(figs[i].indicator), indicator_key(figs[j].indicator))):
+                    parent[find(i)] = find(j)
+        comps = defaultdict(list)
+        for i, f in enumerate(figs):
+            comps[find(i)].append(f.figure_id)
+        groups |= {tuple(g) for g in comps.values() if len({x.split("-")[0] for x in g}) >= 2}
+    return groups
+
+
+def test_series_are_the_components_of_all_pairs():
+    """series_of stops pairing a figure at the first value too far from it (values sorted by size), and
+    gives two series of one key (values too far apart to be one figure) two ids: the same series as
+    comparing every pair, none lost, on random figures with zeros, negatives and near-ties."""
+    import random
+
+    from pipeline.link import series_of
+    from pipeline.model import FigureRow
+
+    rnd = random.Random(11)
+    values = [Decimal(0), Decimal("-2"), Decimal("1"), Decimal("3"), Decimal("2.999"), Decimal("9"), Decimal("27.01"),
+              Decimal("0.5"), Decimal("1.5"), Decimal("100")]
+    indicators = ["规上工业增加值", "规上工业增加值增速", "新增规上工业企业", "新建标准化厂房", "标准化厂房面积"]
+    for trial in range(30):
+        figures = []
+        for k in range(rnd.randint(2, 40)):
+            doc = f"d{rnd.randint(0, 4)}"
+            figures.append(FigureRow(f"{doc}-f{k:04d}", doc, f"{doc}-s0", k, k + 1, "", rnd.choice(values), None,
+                                     "%", "=", rnd.choice(["actual", "target"]), rnd.choice(indicators), "安康市",
+                                     "2020", None, None, ""))
+        got = {tuple(f.figure_id for f in g) for g in series_of(figures, {}).values()}
+        assert got == _series_brute_force(figures), trial
