@@ -113,7 +113,7 @@ def test_bench_smoke(capsys, tmp_path):
 
     assert main(["--docs", "6", "--no-ner", "--keep", str(tmp_path / "bench")]) == 0
     out = capsys.readouterr().out
-    for label in ("corpus ", "jieba.lcut ", "jobs 1 ", "jobs 2 ", "full ", "rerun ", "identical   yes",
+    for label in ("corpus ", "jieba.lcut ", "baseline again", "jobs 1 ", "jobs 2 ", "full ", "rerun ", "identical   yes",
                   "one changed ", "ratio jobs1/jieba", "ratio jobs2/jobs1", "ratio rerun/full", "peak RSS "):
         assert label in out, f"{label!r} missing from bench output:\n{out}"
     assert "chars/s" in out
