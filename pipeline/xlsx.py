@@ -39,8 +39,9 @@ WIDTH_ROWS = 2000  # column widths fit the first rows: enough to size a column, 
 _WIDE = re.compile("[\u2e81-\U0010ffff]")
 # what xlsxwriter's _escape_control_characters rewrites: control characters, non-characters, and text that
 # reads as such an escape
-_CONTROL = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-_SPECIAL = re.compile("_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f\ufffe\uffff&<>]")  # _CONTROL, or what XML escapes
+_CONTROL_CHARS = "\x00-\x08\x0b-\x1f\ufffe\uffff"
+_CONTROL = re.compile(f"_x[0-9a-fA-F]{{4}}_|[{_CONTROL_CHARS}]")
+_SPECIAL = re.compile(f"_x[0-9a-fA-F]{{4}}_|[{_CONTROL_CHARS}&<>]")  # _CONTROL, or what XML escapes
 
 
 def workbook_bytes(tables: dict[str, list], specs) -> bytes:

@@ -129,6 +129,7 @@ def is_generic(word: str) -> bool:
 
 @cache
 def _vocabulary(kinds: tuple[str, ...]) -> frozenset:
+    """The words of these lexicon kinds, united once."""
     return frozenset().union(*(_words()[k] for k in kinds))
 
 
@@ -162,7 +163,7 @@ class _PrefixIndex:
 
 @cache
 def _lexicon_index(kinds: tuple[str, ...]) -> _PrefixIndex:
-    return _PrefixIndex(frozenset().union(*(_words()[k] for k in kinds)))
+    return _PrefixIndex(_vocabulary(kinds))
 
 
 @cache
@@ -492,13 +493,6 @@ def context_tags(text: str) -> list[str]:
     return tags
 
 
-@cache
-def _tails() -> frozenset:
-    """The words that can follow an uncommon word inside a name (汇美思|毛绒|玩具)."""
-    w = _words()
-    return w["industry"] | w["keep"] | w["facility"] | w["company"]
-
-
 def loose_candidates(text: str, max_len: int = 16, bare_words: bool = True) -> list[tuple[int, int]]:
     """Spans the model is asked about: a high-recall superset of what the rules accept.
 
@@ -545,7 +539,7 @@ def loose_candidates(text: str, max_len: int = 16, bare_words: bool = True) -> l
     for m in _QUOTED.finditer(text):
         add(*m.span(1))
     w = _words()
-    tails = _tails()
+    tails = _vocabulary(("industry", "keep", "facility", "company"))  # what may follow an uncommon word in a name
     toks = tokens(text)
     pos = [0]
     for t in toks:
