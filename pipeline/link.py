@@ -56,6 +56,7 @@ def series_of(figures: list[FigureRow], docs: dict) -> dict[str, list[FigureRow]
         if f.indicator and f.kind in ("actual", "target", "forecast", "rank"):
             blocks[_block(f)].append(f)
     out: dict[str, list[FigureRow]] = {}
+    ratio = _max_ratio("value_ratio")
     for key, figs in sorted(blocks.items()):
         if len({f.doc_id for f in figs}) < 2:
             continue
@@ -69,13 +70,18 @@ def series_of(figures: list[FigureRow], docs: dict) -> dict[str, list[FigureRow]
             return i
 
         keys = [indicator_key(f.indicator) for f in figs]
+        doc = [f.doc_id for f in figs]
+        size = [abs(f.value) for f in figs]
         # pairs in order of size: once a value is too far from figs[i]'s, so is every larger one
-        order = sorted(range(len(figs)), key=lambda i: abs(figs[i].value))
+        # (_comparable, inlined: this loop meets every pair of a block's comparable values)
+        order = sorted(range(len(figs)), key=size.__getitem__)
         for x, i in enumerate(order):
+            vi, di, ki = size[i], doc[i], keys[i]
             for j in order[x + 1:]:
-                if not _comparable(figs[i].value, figs[j].value):
+                vj = size[j]
+                if (vj != vi) if vi == 0 else vj / vi > ratio:
                     break
-                if figs[i].doc_id != figs[j].doc_id and similar(keys[i], keys[j]):
+                if doc[j] != di and similar(ki, keys[j]):
                     parent[find(i)] = find(j)
         groups: dict[int, list[FigureRow]] = defaultdict(list)
         for i, f in enumerate(figs):
@@ -134,22 +140,24 @@ def _satisfies(actual: Decimal, target: FigureRow) -> bool:
 def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActualRow]:
     """Each target against the actuals a later speech reports for its series and an overlapping period.
 
-    Actuals are blocked on (scope, unit family), sorted by speech date and their periods parsed once,
-    so the cost follows the pairs that can match, not targets x actuals. Rows come in any order: the
-    writer sorts them by (target_id, actual_figure_id).
+    Actuals are blocked on (scope, unit family) and, inside a block, on their indicator key, sorted by
+    speech date and their periods parsed once. Which keys of a block are similar to a target's key is
+    asked once per (block, key), so the cost follows the pairs that can match, not targets x actuals.
+    Rows come in any order: the writer sorts them by (target_id, actual_figure_id).
     """
     rows = []
-    blocks: dict[tuple, list[tuple]] = defaultdict(list)
+    blocks: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
     for a in figures:
         if a.kind != "actual" or not a.indicator:
             continue
         ad, ab = docs[a.doc_id].speech_date, period_bounds(a.period)
         if ad and ab:
-            blocks[(a.scope, unit_family(a.unit))].append((ad, ab, indicator_key(a.indicator), a))
-    dates: dict[tuple, list[date]] = {}
-    for key, block in blocks.items():  # by speech date, so a target visits only the later speeches' actuals
-        block.sort(key=lambda x: x[0])
-        dates[key] = [x[0] for x in block]
+            blocks[(a.scope, unit_family(a.unit))][indicator_key(a.indicator)].append((ad, ab, a))
+    for by_key in blocks.values():  # by speech date, so a target visits only the later speeches' actuals
+        for key, actuals in by_key.items():
+            actuals.sort(key=lambda x: x[0])
+            by_key[key] = ([x[0] for x in actuals], actuals)
+    matching: dict[tuple, list[tuple]] = {}  # (block, target key) -> (dates, actuals) of the similar keys
     for t in figures:
         if t.kind != "target" or not t.indicator:
             continue
@@ -157,19 +165,22 @@ def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActua
         if not tb or not td:
             continue
         tk = indicator_key(t.indicator)
-        key = (t.scope, unit_family(t.unit))
-        block = blocks.get(key, ())
-        for ad, ab, ak, a in block[bisect_right(dates[key], td):] if block else ():
-            if (ab[1] < tb[0] or ab[0] > tb[1]
-                    or not _comparable(a.value, t.value, "target_actual_ratio") or not similar(tk, ak)):
-                continue
-            share = (a.value / t.value).quantize(Decimal("0.0001")) if t.value else None
-            if _satisfies(a.value, t):
-                outcome = "met"
-            elif ab[1] < tb[1]:
-                outcome = "partial"
-            else:
-                outcome = "not_met"
-            rows.append(TargetActualRow(target_id(t), a.figure_id, tk, t.scope, t.period, a.period, t.value,
-                                        t.qualifier, a.value, outcome, share))
+        block = (t.scope, unit_family(t.unit))
+        lists = matching.get((block, tk))
+        if lists is None:
+            by_key = blocks.get(block, {})
+            lists = matching[(block, tk)] = [by_key[ak] for ak in by_key if similar(tk, ak)]
+        for dates, actuals in lists:
+            for _, ab, a in actuals[bisect_right(dates, td):]:
+                if ab[1] < tb[0] or ab[0] > tb[1] or not _comparable(a.value, t.value, "target_actual_ratio"):
+                    continue
+                share = (a.value / t.value).quantize(Decimal("0.0001")) if t.value else None
+                if _satisfies(a.value, t):
+                    outcome = "met"
+                elif ab[1] < tb[1]:
+                    outcome = "partial"
+                else:
+                    outcome = "not_met"
+                rows.append(TargetActualRow(target_id(t), a.figure_id, tk, t.scope, t.period, a.period, t.value,
+                                            t.qualifier, a.value, outcome, share))
     return rows

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import math
+import operator
 import os
 import shutil
 import sys
@@ -120,13 +121,50 @@ def _names(cls) -> tuple[str, ...]:
 
 def csv_text(cls, rows) -> str:
     names = _names(cls)
+    get = _getter(cls)
     lines = [",".join(map(_csv_field, names))]
-    lines.extend(",".join([_csv_field(cell(getattr(r, n))) for n in names]) for r in rows)
+    lines.extend(",".join([_csv_field(cell(v)) for v in get(r)]) for r in rows)
     return "\n".join(lines) + "\n"
 
 
 def _rec(r) -> dict:
     return {n: jsonable(getattr(r, n)) for n in _names(type(r))}
+
+
+@functools.cache
+def _getter(cls) -> typing.Callable:
+    """row -> the tuple of its field values, in one call."""
+    names = _names(cls)
+    return operator.attrgetter(*names) if len(names) > 1 else (lambda r: (getattr(r, names[0]),))
+
+
+@functools.cache
+def _record_layout(cls, level: int) -> tuple:
+    """A row class's getter and its keys' text, "\n" + indent + '"key": ', as _direct writes them at level."""
+    pad = "\n" + " " * (level + 1)
+    return _getter(cls), tuple(pad + _STR(n) + ": " for n in _names(cls)), "\n" + " " * level + "}"
+
+
+def _record(r, level: int) -> str:
+    """_dumps(_rec(r), level) for a row dataclass, its keys' text made once per class: kb.json holds a
+    record per sentence, figure and mention of the corpus."""
+    get, keys, close = _record_layout(type(r), level)
+    out = []
+    for key, v in zip(keys, get(r)):
+        t = type(v)
+        if t is str:  # most values, written before jsonable and _scalar are asked
+            x = _STR(v)
+        elif v is None:
+            x = "null"
+        elif t is int:
+            x = int.__repr__(v)
+        else:
+            v = jsonable(v)
+            x = _scalar(v)
+            if x is None and (x := _direct(v, level + 1)) is None:
+                return _dumps(_rec(r), level)
+        out.append(key + x)
+    return "{" + ",".join(out) + close if out else "{}"
 
 
 _STR = json.encoder.encode_basestring  # json's own string encoder (C), as ensure_ascii=False uses it
@@ -195,7 +233,8 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, indent=1)
 
 def _json_chunks(obj: dict, indent: int, lazy: dict[str, typing.Iterable]) -> typing.Iterator[str]:
     """The text of _dumps(obj, indent) where each obj[k] for k in lazy is the list of lazy[k]'s items,
-    produced one item at a time (an item is a dict, or a function(indent) giving its chunks)."""
+    produced one item at a time (an item is a dict, a function(indent) giving its chunks, or a row
+    dataclass, written as its _rec)."""
     marks = {k: f"\u0000{k}\u0000" for k in lazy}
     text = _dumps({k: marks.get(k, v) for k, v in obj.items()}, indent)
     for k in obj:
@@ -205,7 +244,12 @@ def _json_chunks(obj: dict, indent: int, lazy: dict[str, typing.Iterable]) -> ty
             inner, first = indent + 2, True  # the key's line is at indent + 1, the items one deeper
             for item in lazy[k]:
                 yield ("[\n" if first else ",\n") + " " * inner
-                yield from item(inner) if callable(item) else (_dumps(item, inner),)
+                if type(item) is dict:
+                    yield _dumps(item, inner)
+                elif callable(item):
+                    yield from item(inner)
+                else:
+                    yield _record(item, inner)
                 first = False
             yield "[]" if first else "\n" + " " * (inner - 1) + "]"
     yield text
@@ -224,7 +268,7 @@ def _kb_json_chunks(tables: dict[str, list]) -> typing.Iterator[bytes]:
         rows = by_doc.get(d.doc_id, {})
         entry = _rec(d)
         entry.update(dict.fromkeys(nested))
-        lazy = {name: map(_rec, rows.get(name, ())) for name in nested}
+        lazy = {name: rows.get(name, ()) for name in nested}
         return lambda indent: _json_chunks(entry, indent, lazy)
 
     series: dict[str, dict] = {}
@@ -232,10 +276,11 @@ def _kb_json_chunks(tables: dict[str, list]) -> typing.Iterator[bytes]:
         s = series.setdefault(h.series_id, {"series_id": h.series_id, "indicator": h.indicator, "scope": h.scope,
                                             "period": h.period, "kind": h.kind, "unit": h.unit, "statements": []})
         s["statements"].append(_rec(h))
-    kb = {"documents": None, "entities": [_rec(e) for e in tables["entities"]], "series": list(series.values()),
-          "targets_vs_actuals": [_rec(t) for t in tables["targets_vs_actuals"]],
-          "errors": [_rec(e) for e in tables["errors"]]}
-    for c in _json_chunks(kb, 0, {"documents": map(document, tables["documents"])}):
+    kb = {"documents": None, "entities": None, "series": list(series.values()), "targets_vs_actuals": None,
+          "errors": None}
+    lazy = {"documents": map(document, tables["documents"]), "entities": tables["entities"],
+            "targets_vs_actuals": tables["targets_vs_actuals"], "errors": tables["errors"]}
+    for c in _json_chunks(kb, 0, lazy):
         yield c.encode("utf-8")
     yield b"\n"
 
