@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import logging
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -34,9 +36,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import jieba
 import regex
 
 from .config import PROJECT_DIR
+from .readers import read_source
 
 GOALS = {"jobs1/jieba": 0.33, "jobs2/jobs1": 1.6, "rerun/full": 0.05, "rss_gb": 1.5}
 # People and enterprise names of the five bulletins (tests/gold): replaced per copy.
@@ -58,8 +62,6 @@ _FOOTER = regex.compile(r"\s*(?:主\s*送|抄\s*送|印\s*发)\s*[:：]")  # as 
 
 # ---------------------------------------------------------------- synthetic corpus
 def _base_texts() -> list[str]:
-    from .readers import read_source
-
     files = sorted((PROJECT_DIR / "corpus").glob("*.txt"))
     if not files:
         raise SystemExit(f"bench: no bulletins in {PROJECT_DIR / 'corpus'} to vary")
@@ -140,10 +142,6 @@ def build_corpus(folder: Path, n: int, seed: int = 7) -> list[str]:
 # ---------------------------------------------------------------- measurements
 def jieba_seconds(texts: list[str]) -> tuple[float, float]:
     """(wall, CPU) seconds of jieba.lcut over the texts, with a fresh Tokenizer loaded before timing."""
-    import logging
-
-    import jieba
-
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
     tok.initialize()
@@ -159,7 +157,7 @@ class PeakRSS:
     def __init__(self, pid: int):
         self.pid, self.peak, self._stop = pid, 0, threading.Event()
         try:
-            import psutil
+            import psutil  # installed with the dask extra (in the lock file); without it RSS is not sampled
         except ImportError:
             self.psutil = None
             return
@@ -192,14 +190,11 @@ class PeakRSS:
         if self.psutil is not None:
             self._thread.join()
             return self.peak
-        import resource
 
         return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 
 
 def _children_cpu() -> float:
-    import resource
-
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
 

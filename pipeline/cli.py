@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from .config import PROJECT_DIR
+from .config import PROJECT_DIR, load_settings
+from .corpus import run
+from .evaluate import evaluate, format_table
+from .history import print_history
 
 EPILOG = """exit status of extract: 0 every input taken; 3 some inputs rejected (listed in
 extracted/errors.csv and on stderr); 1 failure (or any rejection with --strict)."""
 
 
 def _extract(a) -> int:
-    from .config import load_settings
-    from .corpus import run
-
     corpus = Path(a.corpus)
     if not corpus.is_dir():
         print(f"error: corpus folder {corpus} does not exist (put bulletins in it, or name another folder)",
@@ -36,12 +37,8 @@ def _extract(a) -> int:
 
 
 def _eval(a) -> int:
-    from .evaluate import evaluate, format_table
-
     res = evaluate(Path(a.extracted), Path(a.gold))
     if a.json:
-        import json
-
         print(json.dumps(res, ensure_ascii=False, indent=1))
     else:
         print(format_table(res))
@@ -49,8 +46,6 @@ def _eval(a) -> int:
 
 
 def _history(a) -> int:
-    from .history import print_history
-
     return print_history(Path(a.extracted), a.phrase)
 
 

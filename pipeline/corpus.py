@@ -17,8 +17,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import doc_key, pipeline_fingerprint
 from .config import Settings
+from .entity_link import link_entities
+from .executor import process_all
+from .link import figure_history, target_id, targets_vs_actuals
 from .model import DocResult, ErrorRow, SourceDoc, TargetRow
+from .readers import REPORTED_SUFFIXES, SUPPORTED_SUFFIXES, InputRejected, read_source
+from .stages import doc_id_of
+from .write import recover, render_lazy, verify, write_kb
 
 
 @dataclass
@@ -39,8 +46,6 @@ def discover(corpus: Path) -> list[Path]:
     document-like files the readers cannot take (.doc, images, archives ...) and anything that is
     not a regular file (dangling link, FIFO), so that each is reported rather than silently skipped.
     Folders are walked, whatever their name; hidden files and folders (.git, .extracted.new) are not."""
-    from .readers import REPORTED_SUFFIXES, SUPPORTED_SUFFIXES
-
     wanted = SUPPORTED_SUFFIXES + REPORTED_SUFFIXES
     files = []
     for p in corpus.rglob("*"):
@@ -59,9 +64,6 @@ def read_inputs(corpus: Path, files: list[Path]) -> tuple[list[SourceDoc], list[
     A rejection becomes an errors.csv row and one stderr line "rejected: <path> (<error>): <why>"; so does
     any other exception a reader raises (error "reader_error").
     """
-    from .readers import InputRejected, read_source
-    from .runner import doc_id_of
-
     by_id: dict[str, SourceDoc] = {}
     errors = []
     for p in files:
@@ -86,9 +88,6 @@ def read_inputs(corpus: Path, files: list[Path]) -> tuple[list[SourceDoc], list[
 
 def link_corpus(results: list[DocResult], errors: list[ErrorRow]) -> dict[str, list]:
     """Corpus stages: entities across documents, figure series, targets vs actuals."""
-    from .entity_link import link_entities
-    from .link import figure_history, target_id, targets_vs_actuals
-
     results = sorted(results, key=lambda r: r.document.doc_id)
     mentions, entities = link_entities(results)
     figures = [f for r in results for f in r.figures]
@@ -130,9 +129,6 @@ def fewer_gc_passes():
 
 def run(corpus: Path, out: Path, settings: Settings, jobs: int = 1, progress: bool | None = None,
         engine: str = "local", scheduler: str | None = None, cache_dir: Path | None = None) -> RunReport:
-    from .executor import process_all
-    from .write import render_lazy, write_kb
-
     files = discover(corpus)
     docs, errors = read_inputs(corpus, files)
     stamp = RunStamp(cache_dir, out, settings, docs, errors) if cache_dir is not None else None
@@ -169,8 +165,6 @@ class RunStamp:
     damaged KB is rewritten."""
 
     def __init__(self, cache_dir: Path, out: Path, settings: Settings, docs: list[SourceDoc], errors: list[ErrorRow]):
-        from .cache import doc_key, pipeline_fingerprint
-
         h = hashlib.sha256(pipeline_fingerprint(settings).encode())
         for d in docs:
             h.update(doc_key(d).encode())
@@ -188,8 +182,6 @@ class RunStamp:
 
     def unchanged(self) -> dict | None:
         """The recorded counts when nothing changed, else None."""
-        from .write import recover, verify
-
         try:
             rec = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -1,6 +1,6 @@
 """Corpus stage: one canonical entity per real enterprise or project across documents.
 
-Each mention arrives with a proposed canonical name (extract/entities.py drops
+Each mention arrives with a proposed canonical name (extract/entity_rules.py drops
 place prefixes and one industry word: 扬州安贝斯, 安贝斯玩具 -> 安贝斯). Names of one
 type are then clustered: equal names, and a name that extends a distinctive
 shorter one by generic words only (博远科技 ~ 博远). A cluster is named by its
@@ -14,6 +14,7 @@ import bisect
 import hashlib
 from collections import defaultdict
 
+from .extract.entity_rules import canonical_enterprise, canonical_project, covered, is_common, is_place
 from .model import EntityRow, MentionRow
 
 
@@ -27,8 +28,6 @@ def _squeeze(s: str) -> str:
 
 def _extends(long_: str, short: str) -> bool:
     """long_ is short plus generic words (industry, company or facility words): the same enterprise."""
-    from .extract.entities import covered, is_common, is_place
-
     if len(short) < 2 or len(long_) <= len(short) or not long_.startswith(short):
         return False
     if is_common(short) or is_place(short):
@@ -56,8 +55,6 @@ class _Union:
 def cluster_names(typ: str, names: list[str]) -> dict[str, str]:
     """name -> cluster name. Enterprises merge a name into a distinctive name it extends; projects only
     merge equal names (their canonical forms already dropped quotes and generic prefixes)."""
-    from .extract.entities import is_common
-
     names = sorted(set(names), key=lambda s: (len(s), s))
     uf = _Union(names)
     if typ == "enterprise":
@@ -107,8 +104,6 @@ class _Owners:
 
 def link_entities(results) -> tuple[list[MentionRow], list[EntityRow]]:
     """Mentions with their entity_id, and one EntityRow per cluster (doc_count, first/last speech date)."""
-    from .extract.entities import canonical_enterprise, canonical_project
-
     mentions = [m for r in results for m in r.mentions]
     dates = {r.document.doc_id: r.document.speech_date for r in results}
 

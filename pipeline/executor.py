@@ -13,16 +13,19 @@ import logging
 import sys
 import traceback
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator
 
+from tqdm import tqdm
+
+from .cache import DocCache, code_fingerprint, doc_key, pipeline_fingerprint
 from .model import DocResult, ErrorRow, SourceDoc
+from .runner import process_document
 
 WINDOW_PER_WORKER = 4  # documents in flight per worker: enough to hide hand-over latency, small enough to bound memory
 
 
 def _safe(doc: SourceDoc, settings) -> DocResult | ErrorRow:
-    from .runner import process_document
-
     try:
         return process_document(doc, settings)
     except Exception as e:  # a bad document must not stop the corpus
@@ -31,8 +34,6 @@ def _safe(doc: SourceDoc, settings) -> DocResult | ErrorRow:
 
 
 def _bar(total: int, progress: bool | None):
-    from tqdm import tqdm
-
     enabled = sys.stderr.isatty() if progress is None else progress
     return tqdm(total=total, unit="doc", disable=not enabled, file=sys.stderr, dynamic_ncols=True)
 
@@ -54,15 +55,11 @@ def _run_local(docs: list[SourceDoc], settings, jobs: int) -> Iterator:
         for d in docs:
             yield _safe(d, settings)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     with ProcessPoolExecutor(max_workers=min(jobs, len(docs))) as ex:
         yield from _windowed(lambda b: [ex.submit(_safe, d, settings) for d in b], docs, jobs * WINDOW_PER_WORKER)
 
 
 def _worker_fingerprint() -> str:
-    from .cache import code_fingerprint
-
     return code_fingerprint()
 
 
@@ -73,8 +70,6 @@ def check_workers(client, scheduler: str) -> None:
     in one thread: the stages are pure Python, so threads gain nothing, and jieba's POS tagger set-up
     is not thread-safe (two taggers built at once over one tokenizer lose the user dictionary's tags).
     """
-    from .cache import code_fingerprint
-
     try:
         theirs = client.run(_worker_fingerprint)
     except Exception as e:  # typically: the workers cannot import the pipeline at all
@@ -97,7 +92,7 @@ def _run_dask(docs: list[SourceDoc], settings, jobs: int, scheduler: str | None)
     """Per-document stages on dask.distributed: the given scheduler (its workers, whatever `jobs` says),
     or a LocalCluster of `jobs` single-threaded processes."""
     try:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client, LocalCluster  # the optional dask extra: only --engine dask needs it
     except ImportError as e:
         raise RuntimeError("--engine dask needs dask.distributed: pip install 'bulletin-pipeline[dask]'") from e
     cluster = None
@@ -128,8 +123,6 @@ def _run_dask(docs: list[SourceDoc], settings, jobs: int, scheduler: str | None)
 def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool | None = None,
                 engine: str = "local", scheduler: str | None = None, cache_dir=None):
     """(results, errors) in input order; cached documents are taken from cache_dir (None: no cache)."""
-    from .cache import DocCache, doc_key, pipeline_fingerprint
-
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: choose local or dask")
     bar = _bar(len(docs), progress)

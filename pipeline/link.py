@@ -17,6 +17,7 @@ from .model import FigureRow, HistoryRow, TargetActualRow
 from .normalise.indicators import indicator_key, similar
 from .normalise.periods import period_bounds
 from .normalise.units import unit_family
+from .resources import load_toml
 
 
 def _hid(prefix: str, *parts) -> str:
@@ -31,7 +32,6 @@ def target_id(f: FigureRow) -> str:
 
 @cache
 def _max_ratio(rule: str) -> Decimal:
-    from .resources import load_toml
 
     return Decimal(str(load_toml("rules/linking.toml")[rule]["max_ratio"]))
 

@@ -5,27 +5,15 @@ of its own), so each field is a rule over header lines rather than a layout.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 import regex
 
+from .model import Metadata
 from .normalise.numbers import to_decimal
 from .normalise.places import infer_city
 from .resources import load_toml
-
-
-@dataclass(frozen=True)
-class Metadata:
-    bulletin: str | None = None
-    issue_no: int | None = None
-    published_on: date | None = None
-    speech_date: date | None = None
-    speaker: str | None = None
-    title: str | None = None
-    note: str | None = None
-    city: str | None = None
 
 
 @cache
@@ -75,4 +63,6 @@ def read_metadata(header: list[str], body: str, city_override: str | None = None
         f["title"] = m["title"] or None
     city = city_override or infer_city(f.get("issuer_place"), f.get("title") or "", body)
     f.pop("issuer_place", None)
-    return Metadata(**f, city=city)
+    if f.get("speech_date"):
+        f["date_source"] = "header"
+    return Metadata(**f, city=city, reference_date=f.get("speech_date"))

@@ -1,13 +1,209 @@
-"""Records of the knowledge base, one dataclass per table row.
+"""The document model every stage reads, and the records of the knowledge base.
 
-Field order is the CSV column order (KB_SCHEMA.md); write.py and the
-datapackage schema are both derived from these classes, so they cannot drift.
+A Document is built once per input (stages.segment_stage): its source text,
+the cleaned text with the offset map back to the source, the metadata read
+from its header, its parts, and its Sentences in order, each with the words
+and part-of-speech tags of the one word pass. Extractors read Sentences and
+return results with offsets local to a sentence (LocalFigure, LocalDeadline,
+LocalMention); stages.py alone maps those to source offsets and rows.
+
+Row classes: field order is the CSV column order (KB_SCHEMA.md); write.py and
+the datapackage schema are both derived from these classes, so they cannot drift.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
+
+from .offsets import CleanText
+
+
+# ---------------------------------------------------------------------------------------------- document model
+@dataclass(frozen=True)
+class Metadata:
+    """What the header (or front matter, title, corpus.toml) says about a text."""
+    bulletin: str | None = None
+    issue_no: int | None = None
+    published_on: date | None = None
+    speech_date: date | None = None
+    speaker: str | None = None
+    title: str | None = None
+    note: str | None = None
+    city: str | None = None
+    date_source: str | None = None       # header, title, front_matter, published_on, config; None: not found
+    reference_date: date | None = None   # the date times resolve against: speech_date, else the best estimate
+
+
+@dataclass(frozen=True)
+class Part:
+    """A top-level part of the text: its heading, what it does (review / plan / other) and the year it is about."""
+    heading: str
+    role: str = "other"
+    year: int | None = None
+
+
+NO_PART = Part("", "other", None)
+
+
+class Tagged:
+    """A stretch of a sentence as (word, tag) pairs, the words clipped where the stretch cuts one.
+
+    Indicator grammars read these instead of tagging substrings again: every word of a document
+    comes from the one word pass."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs=()):
+        self.pairs = tuple(pairs)
+
+    @property
+    def text(self) -> str:
+        return "".join(w for w, _ in self.pairs)
+
+    def __len__(self) -> int:
+        return sum(len(w) for w, _ in self.pairs)
+
+    def __bool__(self) -> bool:
+        return bool(self.pairs)
+
+    def __add__(self, other: "Tagged") -> "Tagged":
+        return Tagged(self.pairs + other.pairs)
+
+    def __repr__(self) -> str:
+        return f"Tagged({'/'.join(f'{w}:{t}' for w, t in self.pairs)})"
+
+    def cut(self, a: int, b: int | None = None) -> "Tagged":
+        """Characters [a, b) of the stretch (negative offsets count from its end)."""
+        n = len(self)
+        b = n if b is None else (b + n if b < 0 else b)
+        a = a + n if a < 0 else a
+        a, b = max(0, a), min(n, b)
+        out, pos = [], 0
+        for w, t in self.pairs:
+            s, e = pos, pos + len(w)
+            pos = e
+            if e <= a or s >= b:
+                continue
+            out.append((w[max(a, s) - s:min(b, e) - s], t))
+        return Tagged(out)
+
+    def without(self, chars: str) -> "Tagged":
+        """The stretch with these characters removed (quotes), words that were only those dropped."""
+        out = []
+        for w, t in self.pairs:
+            w2 = "".join(c for c in w if c not in chars)
+            if w2:
+                out.append((w2, t))
+        return Tagged(out)
+
+
+@dataclass(eq=False)
+class Sentence:
+    """One sentence: cleaned text, offsets (cleaned and source), section path, part, words and POS tags."""
+    index: int
+    sentence_id: str
+    text: str
+    start: int                 # offsets into the cleaned text
+    end: int
+    source_start: int          # offsets into the source text
+    source_end: int
+    section: str = ""
+    paragraph: int = 0         # paragraphs reset what a reader carries (a period in play)
+    part: Part = NO_PART
+    words: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @cached_property
+    def word_starts(self) -> tuple[int, ...]:
+        out, pos = [], 0
+        for w in self.words:
+            out.append(pos)
+            pos += len(w)
+        return tuple(out)
+
+    def tagged(self, a: int = 0, b: int | None = None) -> Tagged:
+        """The words and tags of text[a:b], the words at either end clipped to it."""
+        b = len(self.text) if b is None else b
+        if a >= b or not self.words:
+            return Tagged()
+        starts = self.word_starts
+        i = max(0, bisect.bisect_right(starts, a) - 1)
+        out = []
+        for k in range(i, len(self.words)):
+            s = starts[k]
+            if s >= b:
+                break
+            w = self.words[k]
+            e = s + len(w)
+            if e <= a:
+                continue
+            out.append((w[max(a, s) - s:min(b, e) - s], self.tags[k]))
+        return Tagged(out)
+
+    def words_in(self, a: int, b: int) -> list[str]:
+        """The words of text[a:b], clipped at its ends."""
+        return [w for w, _ in self.tagged(a, b).pairs]
+
+
+@dataclass(eq=False)
+class Document:
+    """One input text as every extractor sees it."""
+    doc_id: str
+    source: "SourceDoc"
+    clean: CleanText
+    meta: Metadata
+    sentences: list[Sentence]
+    parts: list[Part] = field(default_factory=list)
+
+    def source_span(self, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+        """Source offsets of sentence-local [start, end)."""
+        return self.clean.source_span(sentence.start + start, sentence.start + end)
+
+
+# ---------------------------------------------------------------------------------------------- local results
+@dataclass(frozen=True)
+class LocalFigure:
+    """A figure as an extractor finds it: offsets local to sentence `sentence` (its index)."""
+    sentence: int
+    start: int
+    end: int
+    value: Decimal
+    value_max: Decimal | None
+    unit: str
+    qualifier: str
+    kind: str
+    indicator: str
+    scope: str | None
+    period: str | None
+    compared_to: str | None = None
+    direction: str | None = None
+    commitment: str | None = None
+
+
+@dataclass(frozen=True)
+class LocalDeadline:
+    sentence: int
+    start: int
+    end: int
+    date: date
+    task: str
+    responsible: str | None
+
+
+@dataclass(frozen=True)
+class LocalMention:
+    sentence: int
+    start: int
+    end: int
+    type: str          # enterprise | project
+    method: str        # rule | ner | gazetteer
+    name: str          # canonical name proposed for this mention
+
+
+# ---------------------------------------------------------------------------------------------- KB rows
 
 
 @dataclass
@@ -21,6 +217,7 @@ class DocumentRow:
     issue_no: int | None
     published_on: date | None
     speech_date: date | None
+    date_source: str | None
     speaker: str | None
     title: str | None
     note: str | None
@@ -37,6 +234,8 @@ class SentenceRow:
     start: int
     end: int
     section: str
+    part: str
+    part_year: int | None
     text: str
     n_words: int = 0  # words by the run's segmenter (jieba or pkuseg)
 

@@ -1,18 +1,30 @@
-"""Part-of-speech tags: jieba.posseg, with its HMM made cheaper and its answers unchanged.
+"""Part-of-speech tags of the segmenter's words: jieba's dictionary tags, and jieba.posseg's HMM for the rest.
 
-posseg cuts with the dictionary and hands every run of unknown characters to a
-joint segmentation-and-tag HMM over 256 states; that HMM is most of the cost of
-tagging. Here its Viterbi step looks only at the predecessors a state can have
-(the transitions it has), not at every live state, and a document's runs are
-memoised. Ties and arithmetic are those of jieba's viterbi, so the tags are the
-same (a test compares the two on the corpus). The dictionary route is the
-tokenizer's compiled one (jieba_next), as for word cutting (pipeline.segmenters).
+The words come from the one word pass (whatever segmenter the run uses); tags
+do not cut them again. A word of jieba's dictionary or of the domain user
+dictionary takes its tag from there, as jieba.posseg does; numbers and Latin
+words take posseg's m / eng / x; a Han word no dictionary knows is tagged by
+posseg's joint segmentation-and-tag HMM read over that word alone (the tag of
+its last character: the head of a Chinese word is at its end). pkuseg's own
+tagger would need a model downloaded at run time, so tags are jieba's for
+both segmenters.
+
+The HMM's Viterbi step here looks only at the predecessors a state can have,
+not at every live state; ties and arithmetic are jieba's (a test compares).
 """
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
-from .memo import per_document
+import jieba
+import regex
+from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+
+from .resources import path
+
+_NUMBER = regex.compile(r"[0-9.]+%?")
+_LATIN = regex.compile(r"[A-Za-z0-9]+")
+_HAN = regex.compile(r"\p{Han}")
 
 MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's constants
 MIN_INF = float("-inf")
@@ -22,8 +34,6 @@ MIN_INF = float("-inf")
 def _tables():
     """jieba.posseg's model: states per character, start, transition and emission log probabilities, and
     (added here) the states each state can follow."""
-    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
-
     preds: dict = {}
     for y0, nexts in trans_P.items():
         for y in nexts:
@@ -72,57 +82,35 @@ def viterbi(obs: str):
 
 
 @cache
-def pos_tokenizer(tokenizer):
-    """A jieba POSTokenizer cutting with `tokenizer` (jieba's or jieba_next's, user dictionary included)."""
-    import jieba
-    import jieba.posseg
+def word_tags() -> dict[str, str]:
+    """word -> tag: jieba's dictionary (the file jieba.posseg reads its tags from), then the domain user
+    dictionary's third column over it."""
+    table: dict[str, str] = {}
+    with jieba.get_dict_file() as f:
+        for raw in f:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3:
+                table[parts[0]] = parts[2]
+    for line in path("segmenter/userdict.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and not line.startswith("#"):
+            table[parts[0]] = parts[2]
+    return table
 
-    from .segmenters import route_pieces
 
-    base = jieba.posseg.POSTokenizer
-    pair = jieba.posseg.pair
+@lru_cache(maxsize=65536)
+def unknown_tag(word: str) -> str:
+    """The tag of a word no dictionary knows: m for numbers, eng for Latin, the HMM's for Han, else x."""
+    if _NUMBER.fullmatch(word):
+        return "m"
+    if _LATIN.fullmatch(word):
+        return "eng"
+    if _HAN.match(word):
+        return viterbi(word)[1][-1][1]
+    return "x"
 
-    class POSTokenizer(base):
-        def _POSTokenizer__cut(self, run: str):  # jieba's __cut, with the viterbi above
-            _, pos_list = viterbi(run)
-            begin, nexti = 0, 0
-            for i, char in enumerate(run):
-                pos = pos_list[i][0]
-                if pos == "B":
-                    begin = i
-                elif pos == "E":
-                    yield pair(run[begin:i + 1], pos_list[i][1])
-                    nexti = i + 1
-                elif pos == "S":
-                    yield pair(char, pos_list[i][1])
-                    nexti = i + 1
-            if nexti < len(run):
-                yield pair(run[nexti:], pos_list[nexti][1])
 
-        @per_document(maxsize=16384)
-        def _POSTokenizer__cut_DAG(self, sentence: str):  # jieba's __cut_DAG over the compiled route
-            # a pure function of one block (a run of Han, letters and digits), which the windows around
-            # the numbers of a sentence share: memoised, so each block of a sentence is tagged once
-            route_of = getattr(self.tokenizer, "_route_from_rust", None)
-            if route_of is None:
-                return tuple(base._POSTokenizer__cut_DAG(self, sentence))
-            tags = self.word_tag_tab
-            out = []
-            for piece, is_word in route_pieces(sentence, route_of(sentence)):
-                if is_word or len(piece) == 1:
-                    out.append(pair(piece, tags.get(piece, "x")))
-                elif not self.tokenizer.FREQ.get(piece):
-                    out += self._POSTokenizer__cut_detail(piece)
-                else:
-                    out += (pair(ch, tags.get(ch, "x")) for ch in piece)
-            return tuple(out)
-
-        @per_document(maxsize=16384)
-        def _POSTokenizer__cut_detail(self, run: str):  # a run of characters the dictionary does not know
-            return tuple(base._POSTokenizer__cut_detail(self, run))
-
-    # POS tags of jieba's dictionary are read through a jieba Tokenizer (not initialised: no cost); the
-    # cutting underneath is the given tokenizer, whose user dictionary adds its own tags.
-    pos = POSTokenizer(jieba.Tokenizer())
-    pos.tokenizer = tokenizer
-    return pos
+def tag_words(words) -> tuple[str, ...]:
+    """One tag per word."""
+    table = word_tags()
+    return tuple(table.get(w) or unknown_tag(w) for w in words)

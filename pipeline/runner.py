@@ -1,38 +1,43 @@
-"""Stages with declared inputs and outputs, run per document then per corpus.
+"""Run the per-document stages in order, each seeing only what it declared.
 
-Per-document stages only read what earlier stages provided (checked once by
-check_order, pinned by a test); that independence is what lets documents run
-in worker processes, from the cache, or on a cluster.
+Per-document stages only read what earlier stages provided (check_order, pinned
+by a test), and a StageContext refuses a read or write a stage did not declare:
+that independence is what lets documents run in worker processes, from the
+cache, or on a cluster, and what keeps the stage table honest.
 """
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from typing import Callable
-
-from . import stages
+from .memo import new_document
 from .model import DocResult
-
-
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    fn: Callable[[dict], None]
-    requires: tuple[str, ...]
-    provides: tuple[str, ...]
-
+from .stages import STAGES, Stage
 
 DOC_INPUTS = ("source", "settings")
+DOC_STAGES: tuple[Stage, ...] = tuple(STAGES)
 
-DOC_STAGES: tuple[Stage, ...] = (
-    Stage("clean", stages.clean_stage, ("source",), ("doc_id", "clean", "header_n")),
-    Stage("metadata", stages.metadata_stage, ("clean", "header_n", "settings"), ("meta",)),
-    Stage("segment", stages.segment_stage, ("clean", "header_n", "doc_id", "settings"), ("sentences", "words")),
-    Stage("figures", stages.figures_stage, ("sentences", "clean", "meta", "doc_id"), ("figures",)),
-    Stage("deadlines", stages.deadlines_stage, ("sentences", "clean", "meta", "doc_id"), ("deadlines",)),
-    Stage("entities", stages.entities_stage, ("sentences", "clean", "doc_id", "settings"), ("mentions",)),
-    Stage("document", stages.document_stage, ("source", "doc_id", "meta", "sentences"), ("document",)),
-)
+
+class StageContractError(RuntimeError):
+    """A stage read or wrote a context entry it did not declare."""
+
+
+class StageContext:
+    """The context entries one stage may read (its requires) and write (its provides)."""
+
+    __slots__ = ("_store", "_stage")
+
+    def __init__(self, store: dict, stage: Stage):
+        self._store, self._stage = store, stage
+
+    def __getitem__(self, key: str):
+        if key not in self._stage.requires:
+            raise StageContractError(f"stage {self._stage.name!r} reads {key!r}, which it does not require "
+                                     f"(requires {self._stage.requires})")
+        return self._store[key]
+
+    def __setitem__(self, key: str, value) -> None:
+        if key not in self._stage.provides:
+            raise StageContractError(f"stage {self._stage.name!r} writes {key!r}, which it does not provide "
+                                     f"(provides {self._stage.provides})")
+        self._store[key] = value
 
 
 def check_order(stage_list: tuple[Stage, ...] = DOC_STAGES, inputs: tuple[str, ...] = DOC_INPUTS) -> None:
@@ -45,17 +50,18 @@ def check_order(stage_list: tuple[Stage, ...] = DOC_STAGES, inputs: tuple[str, .
         have.update(st.provides)
 
 
-def doc_id_of(text: str) -> str:
-    """Stable id from the decoded text: the same bulletin in two encodings is one document."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def run_stages(store: dict, stage_list: tuple[Stage, ...] = DOC_STAGES) -> dict:
+    """Run the stages over store (the inputs), each through its own StageContext; returns the store."""
+    for st in stage_list:
+        st.fn(StageContext(store, st))
+        missing = [p for p in st.provides if p not in store]
+        if missing:
+            raise StageContractError(f"stage {st.name!r} did not provide {missing}")
+    return store
 
 
 def process_document(source, settings) -> DocResult:
-    """Run every per-document stage on one SourceText (with .sources set by the caller)."""
-    from .memo import new_document
-
+    """Run every per-document stage on one SourceDoc (with .sources set by the caller)."""
     new_document()
-    ctx: dict = {"source": source, "settings": settings}
-    for st in DOC_STAGES:
-        st.fn(ctx)
-    return DocResult(ctx["document"], ctx["sentences"], ctx["figures"], ctx["deadlines"], ctx["mentions"])
+    ctx = run_stages({"source": source, "settings": settings})
+    return DocResult(ctx["document_row"], ctx["sentence_rows"], ctx["figures"], ctx["deadlines"], ctx["mentions"])

@@ -1,4 +1,4 @@
-"""Sentences and the section path of each sentence.
+"""Sentences, the section path of each sentence, and the one word pass.
 
 Sentences end at 。！？；(and ASCII !?;) outside quotes, and at paragraph ends;
 a closing quote or bracket right after the terminal stays with the sentence.
@@ -6,6 +6,10 @@ Section levels are not fixed by marker type: the first marker type seen opens
 a level, a type already on the stack closes everything below it, so 一、/（一）
 /一是 and 第一， nest in whatever order a speech uses them. Inline 一是/一要
 markers only hold until the end of their paragraph.
+
+The word pass: every sentence is cut once by the run's segmenter (jieba with
+the domain user dictionary, or pkuseg) and its words tagged once (pipeline.pos);
+figures, deadlines, entity rules and the entity model all read those words.
 """
 from __future__ import annotations
 
@@ -14,7 +18,11 @@ from functools import cache
 
 import regex
 
+from .model import Sentence
+from .offsets import CleanText
+from .pos import tag_words
 from .resources import load_toml
+from .segmenters import get_segmenter
 
 _OPEN = "“‘「『《（("
 _CLOSE = "”’」』》）)"
@@ -108,3 +116,31 @@ def segment(text: str, body_start: int) -> list[Span]:
             spans.append(Span(s, e, "/".join(x[1] for x in stack)))
             first = False
     return spans
+
+
+def word_pass(text: str, segmenter: str = "jieba") -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words of text by the named segmenter, and their part-of-speech tags."""
+    words = tuple(get_segmenter(segmenter).cut(text))
+    return words, tag_words(words)
+
+
+def sentence_of(text: str, segmenter: str = "jieba") -> Sentence:
+    """A lone text as a Sentence with its word pass (tests, training variants): offsets are its own."""
+    words, tags = word_pass(text, segmenter)
+    return Sentence(0, "s0", text, 0, len(text), 0, len(text), words=words, tags=tags)
+
+
+def sentences(ct: CleanText, body_start: int, doc_id: str, segmenter: str = "jieba") -> list[Sentence]:
+    """The body's sentences in order, with section path, paragraph number, source offsets and words."""
+    out = []
+    paragraph, last_end = 0, body_start
+    for i, sp in enumerate(segment(ct.text, body_start)):
+        if "\n" in ct.text[last_end:sp.start]:
+            paragraph += 1
+        last_end = sp.end
+        text = ct.text[sp.start:sp.end]
+        s, e = ct.source_span(sp.start, sp.end)
+        words, tags = word_pass(text, segmenter)
+        out.append(Sentence(i, f"{doc_id}-s{i:04d}", text, sp.start, sp.end, s, e, sp.section, paragraph,
+                            words=words, tags=tags))
+    return out

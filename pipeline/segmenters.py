@@ -8,13 +8,18 @@ Word cutting is jieba's algorithm on jieba's dictionary: the dictionary route
 is jieba_next's compiled one when it is installed, and runs of unknown
 characters go to jieba's HMM (hmm_cut: its model and arithmetic, a leaner
 Viterbi). The words are jieba's, a few times faster; tests pin both parts on
-the corpus. Without jieba_next, jieba itself cuts. Part-of-speech tags always
-come from jieba.posseg (pipeline.pos: the same tags, cheaper).
+the corpus. Without jieba_next, jieba itself cuts. Part-of-speech tags come
+from pipeline.pos, over these words.
 """
 from __future__ import annotations
 
+import logging
 from functools import cache
 from typing import Protocol
+
+import jieba
+from jieba import finalseg
+from jieba.finalseg import MIN_FLOAT, PrevStatus, emit_P, start_P, trans_P
 
 from .memo import per_document
 from .resources import path
@@ -28,10 +33,6 @@ class Segmenter(Protocol):
 
 def new_tokenizer(userdict: bool = False):
     """A private, initialised jieba tokenizer (jieba_next's route when installed), with the domain dictionary."""
-    import logging
-
-    import jieba
-
     jieba.setLogLevel(logging.WARNING)
     try:
         tok = _compiled_route_tokenizer()
@@ -47,13 +48,11 @@ def _compiled_route_tokenizer():
     """jieba_next's Tokenizer, whose dictionary route is compiled, with jieba's own HMM for runs of
     unknown characters: jieba_next's compiled HMM breaks ties otherwise (龘靐齉爩 comes out as one word,
     jieba cuts four), and the HMM is a small part of the cost."""
-    import logging
-
-    import jieba_next
+    import jieba_next  # a compiled fork of jieba: optional, jieba itself cuts the same words without it
 
     logging.getLogger("jieba_next").setLevel(logging.WARNING)
 
-    from jieba_next.tokenizer import re_han_default, re_skip_default
+    from jieba_next.tokenizer import re_han_default, re_skip_default  # with jieba_next, above
 
     class Tokenizer(jieba_next.Tokenizer):
         def lcut(self, sentence: str, cut_all: bool = False, HMM: bool = True) -> list[str]:
@@ -144,8 +143,6 @@ def hmm_cut(run: str) -> tuple[str, ...]:
     """jieba.finalseg.cut(run): the words its B/M/E/S HMM finds in a run of unknown characters. The
     Viterbi here keeps back-pointers where jieba's copies whole paths; sums, ties and results are jieba's
     (a test compares them)."""
-    from jieba import finalseg
-
     out: list[str] = []
     for blk in finalseg.re_han.split(run):
         if finalseg.re_han.match(blk):
@@ -157,8 +154,6 @@ def hmm_cut(run: str) -> tuple[str, ...]:
 
 
 def _hmm_words(text: str) -> list[str]:
-    from jieba.finalseg import MIN_FLOAT, PrevStatus, emit_P, start_P, trans_P
-
     states = "BMES"
     v = {y: start_P[y] + emit_P[y].get(text[0], MIN_FLOAT) for y in states}
     back = []
@@ -190,22 +185,6 @@ def _hmm_words(text: str) -> list[str]:
     return words
 
 
-@cache
-def _pos_tokenizer():
-    from .pos import pos_tokenizer
-
-    return pos_tokenizer(get_segmenter("jieba")._tok)
-
-
-@per_document()
-def pos_tag(text: str) -> tuple[tuple[str, str], ...]:
-    """(word, part of speech) by jieba with the domain dictionary, whatever the word segmenter.
-
-    pkuseg's tagger needs a model it downloads at run time, so tags always come from jieba.
-    """
-    return tuple((p.word, p.flag) for p in _pos_tokenizer().lcut(text))
-
-
 class JiebaSegmenter:
     name = "jieba"
 
@@ -215,13 +194,16 @@ class JiebaSegmenter:
     def cut(self, text: str) -> list[str]:
         return self._tok.lcut(text, HMM=True)
 
+    def frequency(self, word: str) -> int:
+        return self._tok.FREQ.get(word) or 0
+
 
 class PkusegSegmenter:
     name = "pkuseg"
 
     def __init__(self) -> None:
         try:
-            import pkuseg
+            import pkuseg  # the optional pkuseg extra (make pkuseg): imported only when asked for
         except ImportError as e:  # pragma: no cover - depends on the optional extra
             raise RuntimeError("pkuseg is not installed: run `make pkuseg` (it needs numpy and cython first)") from e
         words = [l.split()[0] for l in path("segmenter/userdict.txt").read_text(encoding="utf-8").splitlines()
@@ -240,3 +222,9 @@ def get_segmenter(name: str = "jieba") -> Segmenter:
     if name not in SEGMENTERS:
         raise ValueError(f"unknown segmenter {name!r}: choose one of {', '.join(SEGMENTERS)}")
     return SEGMENTERS[name]()
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's dictionary (with the domain user dictionary) counts a word; 0 for an unknown word.
+    The entity rules call a frequent word common: too plain to be a name."""
+    return get_segmenter("jieba").frequency(word)

@@ -1,91 +1,154 @@
-"""Per-document stage functions: each reads and writes named context entries.
+"""The per-document stages, each declaring what it requires and provides beside its definition.
 
-Thin glue: the work lives in clean, metadata, segment, extract.* and
-normalise.*; these functions only convert cleaned-text offsets to source
-offsets and build the output rows.
+A stage is a function of a context (runner.StageContext) that reads only the
+entries it requires and writes only those it provides; the runner refuses any
+other read or write, so the table below is what the stages really do. The
+work lives in clean, metadata, segment, extract.* and normalise.*; this module
+alone turns the extractors' sentence-local results into rows with source
+offsets (the one place where offsets are mapped).
 """
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from typing import Callable
 
 from . import clean as clean_mod
+from .extract.deadlines import extract_deadlines
+from .extract.entities import extract_mentions
+from .extract.figures import extract_figures
 from .metadata import read_metadata
-from .model import DeadlineRow, DocumentRow, SentenceRow
-from .segment import segment
+from .model import (DeadlineRow, Document, DocumentRow, FigureRow, LocalDeadline, LocalFigure, LocalMention,
+                    MentionRow, SentenceRow)
+from .segment import sentences as build_sentences
 
 
-def clean_stage(ctx: dict) -> None:
-    from .runner import doc_id_of
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    fn: Callable
+    requires: tuple[str, ...]
+    provides: tuple[str, ...]
 
+
+STAGES: list[Stage] = []  # in definition order: the order they run in
+
+
+def stage(requires: tuple[str, ...], provides: tuple[str, ...]) -> Callable:
+    """Register a per-document stage with its declared inputs and outputs (as spaCy components declare
+    what they assign)."""
+    def register(fn: Callable) -> Callable:
+        STAGES.append(Stage(fn.__name__.removesuffix("_stage"), fn, tuple(requires), tuple(provides)))
+        return fn
+
+    return register
+
+
+def doc_id_of(text: str) -> str:
+    """Stable id from the decoded text: the same bulletin in two encodings is one document."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _body_start(ct, header_n: int) -> int:
+    paras = ct.text.split("\n")
+    return min(len(ct.text), sum(len(p) + 1 for p in paras[:header_n]))
+
+
+@stage(requires=("source",), provides=("doc_id", "clean", "header_n"))
+def clean_stage(ctx) -> None:
     ct, header_n = clean_mod.clean(ctx["source"].text)
     ctx["doc_id"] = doc_id_of(ctx["source"].text)
     ctx["clean"], ctx["header_n"] = ct, header_n
 
 
-def _body_start(ctx: dict) -> int:
-    paras = ctx["clean"].text.split("\n")
-    return min(len(ctx["clean"].text), sum(len(p) + 1 for p in paras[: ctx["header_n"]]))
-
-
-def metadata_stage(ctx: dict) -> None:
-    text = ctx["clean"].text
-    header = text.split("\n")[: ctx["header_n"]]
+@stage(requires=("source", "clean", "header_n", "settings"), provides=("meta",))
+def metadata_stage(ctx) -> None:
+    ct, n = ctx["clean"], ctx["header_n"]
     override = ctx["settings"].city_for(ctx["source"].sources[0])
-    ctx["meta"] = read_metadata(header, text[_body_start(ctx):], override)
+    ctx["meta"] = read_metadata(ct.text.split("\n")[:n], ct.text[_body_start(ct, n):], override)
 
 
-def segment_stage(ctx: dict) -> None:
-    from .segmenters import get_segmenter
-
+@stage(requires=("source", "doc_id", "clean", "header_n", "meta", "settings"), provides=("document",))
+def segment_stage(ctx) -> None:
+    """The Document: sentences with their sections, paragraphs and the one word pass."""
     ct, doc_id = ctx["clean"], ctx["doc_id"]
-    seg = get_segmenter(ctx["settings"].segmenter)
-    spans = segment(ct.text, _body_start(ctx))
-    rows, words = [], []
-    for i, sp in enumerate(spans):
-        s, e = ct.source_span(sp.start, sp.end)
-        text = ct.text[sp.start:sp.end]
-        words.append(seg.cut(text))
-        rows.append(SentenceRow(doc_id, f"{doc_id}-s{i:04d}", s, e, sp.section, text, len(words[-1])))
-    ctx["sentences"] = rows
-    ctx["spans"] = spans
-    ctx["words"] = words
+    sents = build_sentences(ct, _body_start(ct, ctx["header_n"]), doc_id, ctx["settings"].segmenter)
+    ctx["document"] = Document(doc_id, ctx["source"], ct, ctx["meta"], sents)
 
 
-def figures_stage(ctx: dict) -> None:
-    from .extract.figures import extract_figures
-
-    ctx["figures"] = extract_figures(ctx["sentences"], ctx["spans"], ctx["clean"], ctx["meta"],
-                                     ctx["source"].text, ctx["doc_id"])
-
-
-def deadlines_stage(ctx: dict) -> None:
-    from .extract.deadlines import find_deadlines
-
-    meta, ct, src = ctx["meta"], ctx["clean"], ctx["source"].text
-    rows = []
-    if meta.speech_date is None:
-        ctx["deadlines"] = rows
-        return
-    for sent, sp in zip(ctx["sentences"], ctx["spans"]):
-        for d in find_deadlines(sent.text, meta.speech_date):
-            s, e = ct.source_span(sp.start + d.start, sp.start + d.end)
-            rows.append(DeadlineRow(f"{ctx['doc_id']}-d{s:06d}", ctx["doc_id"], s, e, src[s:e], d.date,
-                                    d.task, d.responsible, sent.text))
-    ctx["deadlines"] = rows
+@stage(requires=("document",), provides=("figures",))
+def figures_stage(ctx) -> None:
+    doc = ctx["document"]
+    ctx["figures"] = figure_rows(doc, extract_figures(doc.sentences, doc.meta))
 
 
-def entities_stage(ctx: dict) -> None:
-    from .extract.entities import find_mentions
+@stage(requires=("document",), provides=("deadlines",))
+def deadlines_stage(ctx) -> None:
+    doc = ctx["document"]
+    ctx["deadlines"] = deadline_rows(doc, extract_deadlines(doc.sentences, doc.meta))
 
-    ctx["mentions"] = find_mentions(ctx["sentences"], ctx["spans"], ctx["clean"], ctx["source"].text,
-                                    ctx["doc_id"], ctx["settings"])
+
+@stage(requires=("document", "settings"), provides=("mentions",))
+def entities_stage(ctx) -> None:
+    doc = ctx["document"]
+    predict = None
+    if ctx["settings"].ner:
+        from .extract.ner import shipped_predictor  # spaCy loads only for runs with the model (not --no-ner)
+
+        predict = shipped_predictor()
+    ctx["mentions"] = mention_rows(doc, extract_mentions(doc.sentences, predict))
 
 
-def document_stage(ctx: dict) -> None:
-    src, meta = ctx["source"], ctx["meta"]
-    ctx["document"] = DocumentRow(
-        doc_id=ctx["doc_id"], source=src.sources[0], sources=list(src.sources), format=src.format,
+@stage(requires=("document",), provides=("document_row", "sentence_rows"))
+def rows_stage(ctx) -> None:
+    doc = ctx["document"]
+    ctx["document_row"] = document_row(doc)
+    ctx["sentence_rows"] = [SentenceRow(doc.doc_id, s.sentence_id, s.source_start, s.source_end, s.section,
+                                        s.part.role, s.part.year, s.text, len(s.words)) for s in doc.sentences]
+
+
+# ---------------------------------------------------------------------------------------------- rows
+def document_row(doc: Document) -> DocumentRow:
+    src, meta = doc.source, doc.meta
+    return DocumentRow(
+        doc_id=doc.doc_id, source=src.sources[0], sources=list(src.sources), format=src.format,
         sha256=hashlib.sha256(src.text.encode("utf-8")).hexdigest(), bulletin=meta.bulletin,
         issue_no=meta.issue_no, published_on=meta.published_on, speech_date=meta.speech_date,
-        speaker=meta.speaker, title=meta.title, note=meta.note, city=meta.city, n_chars=len(src.text),
-        n_sentences=len(ctx["sentences"]), encoding=src.encoding)
+        date_source=meta.date_source, speaker=meta.speaker, title=meta.title, note=meta.note, city=meta.city,
+        n_chars=len(src.text), n_sentences=len(doc.sentences), encoding=src.encoding)
+
+
+def figure_rows(doc: Document, found: list[LocalFigure]) -> list[FigureRow]:
+    rows = []
+    for f in found:
+        sent = doc.sentences[f.sentence]
+        s, e = doc.source_span(sent, f.start, f.end)
+        rows.append(FigureRow(
+            figure_id=f"{doc.doc_id}-f{s:06d}", doc_id=doc.doc_id, sentence_id=sent.sentence_id, start=s, end=e,
+            mention=doc.source.text[s:e], value=f.value, value_max=f.value_max, unit=f.unit, qualifier=f.qualifier,
+            kind=f.kind, indicator=f.indicator, scope=f.scope, period=f.period, compared_to=f.compared_to,
+            direction=f.direction, sentence=sent.text, commitment=f.commitment))
+    return rows
+
+
+def deadline_rows(doc: Document, found: list[LocalDeadline]) -> list[DeadlineRow]:
+    rows = []
+    for d in found:
+        sent = doc.sentences[d.sentence]
+        s, e = doc.source_span(sent, d.start, d.end)
+        rows.append(DeadlineRow(f"{doc.doc_id}-d{s:06d}", doc.doc_id, s, e, doc.source.text[s:e], d.date, d.task,
+                                d.responsible, sent.text))
+    return rows
+
+
+def mention_rows(doc: Document, found: list[LocalMention]) -> list[MentionRow]:
+    """One row per (source span, type), sorted; entity ids are given when the corpus is linked."""
+    rows, seen = [], set()
+    for m in found:
+        s, e = doc.source_span(doc.sentences[m.sentence], m.start, m.end)
+        if (s, e, m.type) in seen or e <= s:
+            continue
+        seen.add((s, e, m.type))
+        rows.append(MentionRow(f"{doc.doc_id}-m{s:06d}-{e:06d}-{m.type[0]}", doc.doc_id, s, e, doc.source.text[s:e],
+                               m.type, "", m.method, m.name))
+    return sorted(rows, key=lambda r: (r.start, r.end, r.type))

@@ -28,10 +28,26 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import PROJECT_DIR
+import regex
+from spacy.training import Example
+from spacy.util import fix_random_seed, minibatch
+
+from .config import PROJECT_DIR, load_settings
+from .corpus import discover, read_inputs
+from .entity_link import link_entities
+from .evaluate import evaluate
+from .extract.entities import extract_mentions
+from .extract.entity_candidates import MAX_SIZE
+from .extract.entity_rules import _place_prefix, _upper_places, _words, rule_candidates
+from .extract.ner import SPANS_KEY, Predictor, blank, blas_ops, featurize, shipped_dir
+from .model import DocResult, Document, DocumentRow, Sentence
+from .runner import DOC_STAGES, run_stages
+from .segment import sentence_of
+from .stages import mention_rows
 
 SEED = 20240531
 EPOCHS = 20
@@ -48,19 +64,19 @@ BRAND_CHARS = ("华瑞康泰达鑫通源丰盛宏隆兴恒安信德嘉利美佳�
 @dataclass
 class DocData:
     stem: str
-    ctx: dict                                  # clean, spans, sentences, document ... of the pipeline stages
-    texts: list[str]
+    document: Document                         # as the pipeline's stages build it (sentences with their words)
+    row: DocumentRow
     gold: list[dict]                           # enterprise/project records
     labels: list[list[tuple[int, int, str]]] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return self.document.sentences
 
 
 # ------------------------------------------------------------------------------------------ corpus + gold
 def load_docs(corpus: Path, gold_dir: Path) -> list[DocData]:
     """Documents of the corpus that have a gold file, through the pipeline's own clean/segment stages."""
-    from .config import load_settings
-    from .corpus import discover, read_inputs
-    from .runner import DOC_STAGES
-
     settings = load_settings(corpus, ner=False)
     docs, _ = read_inputs(corpus, discover(corpus))
     out = []
@@ -69,15 +85,12 @@ def load_docs(corpus: Path, gold_dir: Path) -> list[DocData]:
         gp = gold_dir / f"{stem}.jsonl"
         if not gp.is_file():
             continue
-        ctx = {"source": sd, "settings": settings}
-        for st in DOC_STAGES:
-            if st.name in ("clean", "metadata", "segment", "document"):
-                st.fn(ctx)
+        ctx = run_stages({"source": sd, "settings": settings},
+                         tuple(st for st in DOC_STAGES if st.name in ("clean", "metadata", "segment", "rows")))
         recs = [json.loads(l) for l in gp.read_text(encoding="utf-8").splitlines() if l.strip()]
         gold = [r for r in recs if r.get("type") in ("enterprise", "project")]
-        texts = [s.text for s in ctx["sentences"]]
-        d = DocData(stem, ctx, texts, gold)
-        d.labels = [project_gold(t, gold) for t in texts]
+        d = DocData(stem, ctx["document"], ctx["document_row"], gold)
+        d.labels = [project_gold(s.text, gold) for s in d.sentences]
         out.append(d)
     return sorted(out, key=lambda d: d.stem)
 
@@ -87,8 +100,6 @@ def project_gold(text: str, gold: list[dict]) -> list[tuple[int, int, str]]:
 
     An enterprise read out of a project item is labelled by its brand (禾瑞光电 -> 禾瑞, as 普欣 is in
     普欣中药配方颗粒), so the model sees one convention for enterprises inside projects."""
-    import regex
-
     squeeze = lambda s: "".join(s.split())
     project_forms = {squeeze(s) for r in gold if r["type"] == "project"
                      for s in [r.get("name"), *(r.get("mentions") or [])] if s}
@@ -110,8 +121,6 @@ def project_gold(text: str, gold: list[dict]) -> list[tuple[int, int, str]]:
 # ------------------------------------------------------------------------------------------ augmentation
 def _segments(name: str) -> list[tuple[int, int, str]]:
     """Greedy longest-match split of a name into lexicon words (kind) and runs of other characters ("run")."""
-    from .extract.entities import _place_prefix, _words
-
     w = _words()
     vocab = {}
     for kind in ("facility", "company", "industry", "keep", "region", "category"):
@@ -145,8 +154,6 @@ class _Pools:
 
 
 def _pools() -> _Pools:
-    from .extract.entities import _upper_places, _words
-
     w = _words()
     by = {k: sorted(w[k]) for k in ("facility", "company", "industry", "keep", "region")}
     by["place"] = sorted(p for p in _upper_places() if len(p) <= 3)
@@ -185,25 +192,25 @@ def rewrite(text: str, spans: list[tuple[int, int, str]], rng: random.Random, po
 
 
 def training_items(docs: list[DocData], seed: int, variants: int = VARIANTS, silver: bool = True):
-    """(text, spans) pairs: every sentence as written, rewritten copies of those with names, silver spans."""
-    from .extract.entities import rule_candidates
-
+    """(sentence, spans) pairs: every sentence as written, rewritten copies of those with names (each with a
+    word pass of its own), silver spans."""
     rng = random.Random(seed)
     pools = _pools()
     items = []
     for d in docs:
-        for text, spans in zip(d.texts, d.labels):
-            items.append((text, spans))
+        for sent, spans in zip(d.sentences, d.labels):
+            items.append((sent, spans))
             for _ in range(variants if spans else 0):
-                t2, s2 = rewrite(text, spans, rng, pools)
+                t2, s2 = rewrite(sent.text, spans, rng, pools)
+                sent2 = sentence_of(t2)
                 if silver:
                     have = {(s, e, t) for s, e, t in s2}
-                    for c in rule_candidates(t2):
+                    for c in rule_candidates(sent2):
                         if not c.weak and c.method == "rule" and (c.start, c.end, c.type) not in have and not any(
                                 t == c.type and s < c.end and c.start < e for s, e, t in s2):
                             have.add((c.start, c.end, c.type))
                     s2 = sorted(have)
-                items.append((t2, s2))
+                items.append((sent2, s2))
     return items
 
 
@@ -211,17 +218,12 @@ def training_items(docs: list[DocData], seed: int, variants: int = VARIANTS, sil
 def train_model(docs: list[DocData], seed: int = SEED, epochs: int = EPOCHS, silver: bool = True,
                 log=None):
     """A fresh spancat trained on docs; same inputs and seed -> same weights."""
-    from spacy.training import Example
-    from spacy.util import fix_random_seed, minibatch
-
-    from .extract.ner import MAX_SIZE, SPANS_KEY, blank, featurize
-
     fix_random_seed(seed)
     nlp = blank()
     examples = []
-    for text, spans in training_items(docs, seed, silver=silver):
-        pred = featurize(nlp.make_doc(text))
-        ref = nlp.make_doc(text)
+    for sent, spans in training_items(docs, seed, silver=silver):
+        pred = featurize(nlp.make_doc(sent.text), sent)
+        ref = nlp.make_doc(sent.text)
         group = []
         for s, e, t in spans:
             sp = ref.char_span(s, e, label=t)
@@ -261,20 +263,12 @@ MODES = ("rules", "model", "both")
 
 
 def doc_mentions(d: DocData, mode: str, predict=None, params: dict | None = None):
-    from .extract.entities import extract, mention_rows
-
-    found = extract(d.texts, mode, predict, params)
-    ctx = d.ctx
-    return mention_rows(d.texts, ctx["spans"], found, ctx["clean"], ctx["source"].text, ctx["doc_id"])
+    return mention_rows(d.document, extract_mentions(d.sentences, predict, mode, params))
 
 
 def score(docs: list[DocData], mentions_by_doc: dict, scored: list[str]) -> dict:
     """Enterprise/project counts of pipeline.evaluate for the `scored` stems, after corpus linking."""
-    from .entity_link import link_entities
-    from .evaluate import evaluate
-    from .model import DocResult
-
-    results = [DocResult(d.ctx["document"], mentions=mentions_by_doc[d.stem]) for d in docs]
+    results = [DocResult(d.row, mentions=mentions_by_doc[d.stem]) for d in docs]
     mentions, entities = link_entities(results)
     gold_dir = Path(os.environ.get("BULLETIN_GOLD", PROJECT_DIR / "tests" / "gold"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -283,7 +277,7 @@ def score(docs: list[DocData], mentions_by_doc: dict, scored: list[str]) -> dict
         gd.mkdir()
         for st in scored:
             shutil.copy(gold_dir / f"{st}.jsonl", gd / f"{st}.jsonl")
-        _csv(ext / "documents.csv", ["doc_id", "source"], [(d.ctx["doc_id"], d.ctx["source"].sources[0]) for d in docs])
+        _csv(ext / "documents.csv", ["doc_id", "source"], [(d.row.doc_id, d.row.source) for d in docs])
         _csv(ext / "mentions.csv", ["doc_id", "start", "end", "mention", "type", "entity_id", "method"],
              [(m.doc_id, m.start, m.end, m.mention, m.type, m.entity_id, m.method) for m in mentions])
         _csv(ext / "entities.csv", ["entity_id", "type", "name"], [(e.entity_id, e.type, e.name) for e in entities])
@@ -307,8 +301,6 @@ def prf(c: dict, typ: str) -> tuple[float, float, float]:
 def _fold(args) -> tuple[str, dict, float]:
     """One rotation in a worker: train without `held`, then the model's and the combination's mentions."""
     corpus, gold_dir, held, seed, epochs, silver, params = args
-    from .extract.ner import Predictor, blas_ops
-
     t0 = time.time()
     docs = load_docs(Path(corpus), Path(gold_dir))
     predict = Predictor(train_model([d for d in docs if d.stem != held], seed, epochs, silver), ops=blas_ops())
@@ -320,8 +312,6 @@ def lodo(docs: list[DocData], corpus: Path, gold_dir: Path, seed: int = SEED, ep
          silver: bool = True, params: dict | None = None, jobs: int = 2, log=print) -> dict:
     """Counts per mode summed over the rotations (micro-averaged); each fold's model never sees its document.
     Rotations run in `jobs` worker processes (each one deterministic on its own)."""
-    from concurrent.futures import ProcessPoolExecutor
-
     totals = {m: {} for m in MODES}
     per_fold, mentions = {}, {}
     rules_m = {d.stem: doc_mentions(d, "rules") for d in docs}
@@ -366,8 +356,6 @@ def format_lodo(res: dict) -> str:
 
 # ------------------------------------------------------------------------------------------ command line
 def main(argv: list[str] | None = None) -> int:
-    from .extract.ner import shipped_dir
-
     ap = argparse.ArgumentParser(prog="python -m pipeline.train", description=__doc__.splitlines()[0])
     ap.add_argument("--lodo", action="store_true", help="leave-one-document-out table instead of training")
     ap.add_argument("--seed", type=int, default=SEED)

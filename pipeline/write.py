@@ -25,6 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import model as m
+from .cells import cell, field_type, jsonable
+from .xlsx import workbook_bytes
 
 # name, row class, sort key, primary key, foreign keys (field, table, field)
 TABLES = (
@@ -46,53 +48,10 @@ TABLES = (
      [("target_id", "targets", "target_id"), ("actual_figure_id", "figures", "figure_id")]),
     ("errors", m.ErrorRow, lambda r: (r.source, r.stage), [], []),
 )
-_TYPES = {int: "integer", Decimal: "number", date: "date", str: "string", bool: "boolean"}
-
-
-def cell(v) -> str:
-    """One value as CSV text: Decimals exact and without exponent, lists as JSON."""
-    t = type(v)
-    if t is str:  # most cells, asked first: cell() runs for every cell of the CSVs and of kb.xlsx
-        return v
-    if t is int:
-        return int.__repr__(v)
-    if v is None:
-        return ""
-    if isinstance(v, Decimal):
-        s = format(v.normalize(), "f")
-        return "0" if s in ("-0", "0") else s
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, (list, dict)):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v)
-
-
-def jsonable(v):
-    t = type(v)
-    if t is str or t is int or v is None:
-        return v
-    if isinstance(v, Decimal):
-        s = cell(v)  # digits, a sign and at most one point: what json.loads(s) reads, without its parser
-        return (float(s) if "." in s else int(s)) if v.is_finite() else json.loads(s)
-    if isinstance(v, date):
-        return v.isoformat()
-    return v
-
-
-def _field_type(cls, name) -> tuple[str, str]:
-    hint = typing.get_type_hints(cls)[name]
-    args = [a for a in typing.get_args(hint) if a is not type(None)] or [hint]
-    base = typing.get_origin(args[0]) or args[0]
-    if base is list:
-        return "string", "json"
-    return _TYPES.get(base, "string"), "default"
-
-
 def table_schema(cls, pk, fks) -> dict:
     fields = []
     for f in dataclasses.fields(cls):
-        t, fmt = _field_type(cls, f.name)
+        t, fmt = field_type(cls, f.name)
         d = {"name": f.name, "type": t}
         if fmt == "json":
             d["description"] = "JSON list"
@@ -304,7 +263,6 @@ def render_lazy(tables: dict[str, list]) -> dict[str, typing.Callable[[], bytes]
     pkg = {"profile": "tabular-data-package", "name": "bulletin-kb",
            "title": "Knowledge base mined from government bulletins", "resources": resources}
     files["datapackage.json"] = lambda: (json.dumps(pkg, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    from .xlsx import workbook_bytes
 
     files["kb.xlsx"] = functools.partial(workbook_bytes, tables, TABLES)
     return files

@@ -26,10 +26,12 @@ import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 
-from xlsxwriter.utility import _datetime_to_excel_datetime, _utf16_len, _utf16_truncate
+import xlsxwriter
+from xlsxwriter.utility import (_datetime_to_excel_datetime, _utf16_len, _utf16_truncate, xl_col_to_name,
+                                xl_rowcol_to_cell)
 from xlsxwriter.xmlwriter import XMLwriter
 
-from .write import cell
+from .cells import cell, field_type
 
 FIXED_TIME = datetime(2020, 1, 1)
 MAX_WIDTH = 60  # characters; longer cells (sentences) are cut off on screen, not in the file
@@ -74,9 +76,7 @@ def _set_level(member: zipfile.ZipInfo, level: int) -> None:
 
 def _skeleton(tables: dict[str, list], specs) -> tuple[bytes, dict]:
     """xlsxwriter's workbook with header rows only, and per sheet member (fields, kinds, rows, date style)."""
-    import xlsxwriter
 
-    from .write import _field_type
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
@@ -90,7 +90,7 @@ def _skeleton(tables: dict[str, list], specs) -> tuple[bytes, dict]:
     sheets, k_sheet = {}, 0
     for name, cls, _key, _pk, _fks in specs:
         fields = [f.name for f in dataclasses.fields(cls)]
-        kinds = [_field_type(cls, f)[0] for f in fields]
+        kinds = [field_type(cls, f)[0] for f in fields]
         every = tables.get(name, [])
         if "date" in kinds and any(_is_date(getattr(r, f)) for r in every for f, kd in zip(fields, kinds)
                                    if kd == "date"):
@@ -130,7 +130,6 @@ def _is_date(v) -> bool:
 
 def _sheet_xml(skeleton: str, fields: list[str], kinds: list[str], rows: list, day, chunk: int = 2000):
     """The sheet's XML with the data rows after its header row, in chunks of text."""
-    from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
     head, tail = skeleton.split("</sheetData>", 1)
     last = next((r for r in range(len(rows), 0, -1) if any(getattr(rows[r - 1], f) is not None for f in fields)), 0)

@@ -135,7 +135,7 @@ def test_doc_key_covers_text_and_sources():
 
 def _result() -> DocResult:
     return DocResult(DocumentRow("d", "a.txt", ["a.txt"], "txt", "x", None, None, None, None, None, None, None,
-                                 None, 1, 0))
+                                 None, None, 1, 0))
 
 
 def test_put_is_atomic_and_leaves_no_temp_files(tmp_path):
@@ -168,6 +168,7 @@ def test_prune_touches_only_cache_files(tmp_path):
 def test_no_change_rerun_writes_nothing_and_a_damaged_kb_is_rewritten(tmp_path, settings, counted, monkeypatch):
     """`make extract` with nothing new: the KB in out/ is vouched for by the run stamp and left alone;
     but an edited KB file, a changed bulletin or another output folder all mean a real run."""
+    from pipeline import corpus as corpus_mod
     from pipeline import write
 
     corpus, cache, out = _corpus(tmp_path), tmp_path / "cache", tmp_path / "extracted"
@@ -176,7 +177,7 @@ def test_no_change_rerun_writes_nothing_and_a_damaged_kb_is_rewritten(tmp_path, 
     counted.clear()
     writes: list[Path] = []
     real = write.write_kb
-    monkeypatch.setattr(write, "write_kb", lambda o, *a, **k: (writes.append(o), real(o, *a, **k))[1])
+    monkeypatch.setattr(corpus_mod, "write_kb", lambda o, *a, **k: (writes.append(o), real(o, *a, **k))[1])
 
     again = run(corpus, out, settings, progress=False, cache_dir=cache)
     assert again.up_to_date and again.counts == first.counts and writes == [] and counted == []

@@ -5,8 +5,10 @@ invented in the style of the bulletins (no names from the corpus).
 """
 import pytest
 
-from pipeline.extract import entities as E
+from pipeline.extract import entities
+from pipeline.extract import entity_rules as E
 from pipeline.resources import load_toml
+from pipeline.segment import sentence_of
 
 RULES = load_toml("rules/entities.toml")
 
@@ -22,7 +24,7 @@ def _rule_cases():
 
 
 def _proposals(name: str, text: str) -> set[tuple[str, str]]:
-    return {(text[c.start:c.end], c.type) for c in E.rule_candidates(text, only=name)}
+    return {(text[c.start:c.end], c.type) for c in E.rule_candidates(sentence_of(text), only=name)}
 
 
 @pytest.mark.parametrize("name,case,positive", list(_rule_cases()))
@@ -115,7 +117,7 @@ WEAKNESS = [
 
 @pytest.mark.parametrize("text,surface,weak", [c[1:] for c in WEAKNESS], ids=[c[0] for c in WEAKNESS])
 def test_facility_without_building_verb_is_weak(text, surface, weak):
-    got = {text[c.start:c.end]: c.weak for c in E.rule_candidates(text, only="facility_suffix")}
+    got = {text[c.start:c.end]: c.weak for c in E.rule_candidates(sentence_of(text), only="facility_suffix")}
     assert got[surface] is weak
 
 
@@ -140,7 +142,7 @@ COMBINE = [
 
 @pytest.mark.parametrize("mode,rules,spans,expected", [c[1:] for c in COMBINE], ids=[c[0] for c in COMBINE])
 def test_combine(mode, rules, spans, expected):
-    got = E.combine(TEXT, rules, spans, mode)
+    got = entities.combine(TEXT, rules, spans, mode)
     assert sorted((c.start, c.end, c.type, c.method) for c in got) == sorted(expected)
 
 
@@ -151,22 +153,21 @@ BULLETIN = ("第九期\n\n示例市人民政府办公室 2022 年 3 月 1 日\n\
 
 def _doc(settings):
     from pipeline.model import SourceDoc
-    from pipeline.runner import DOC_STAGES
+    from pipeline.runner import DOC_STAGES, run_stages
 
-    ctx = {"source": SourceDoc(BULLETIN, "txt", "utf-8", ["demo.txt"]), "settings": settings}
-    for st in DOC_STAGES:
-        if st.name in ("clean", "metadata", "segment"):
-            st.fn(ctx)
-    return ctx
+    store = {"source": SourceDoc(BULLETIN, "txt", "utf-8", ["demo.txt"]), "settings": settings}
+    return run_stages(store, tuple(s for s in DOC_STAGES if s.name in ("clean", "metadata", "segment")))["document"]
 
 
 @pytest.mark.parametrize("ner", [False, True], ids=["rules", "rules+model"])
 def test_find_mentions_offsets_and_determinism(ner):
     from pipeline.config import Settings
+    from pipeline.extract.ner import shipped_predictor
+    from pipeline.stages import mention_rows
 
-    ctx = _doc(Settings(ner=ner))
-    run = lambda: E.find_mentions(ctx["sentences"], ctx["spans"], ctx["clean"], BULLETIN, ctx["doc_id"],
-                                  Settings(ner=ner))
+    doc = _doc(Settings(ner=ner))
+    predict = shipped_predictor() if ner else None
+    run = lambda: mention_rows(doc, entities.extract_mentions(doc.sentences, predict))
     first, second = run(), run()
     assert first == second
     for m in first:

@@ -19,7 +19,7 @@ def _results(mentions: list[tuple[str, str, str]]) -> list[DocResult]:
                                       name))
     out = []
     for doc, rows in by_doc.items():
-        d = DocumentRow(doc, f"{doc}.txt", [f"{doc}.txt"], "txt", "", None, None, None, DATES[doc], None, None,
+        d = DocumentRow(doc, f"{doc}.txt", [f"{doc}.txt"], "txt", "", None, None, None, DATES[doc], "header", None, None,
                         None, None, 0, 0)
         out.append(DocResult(d, mentions=rows))
     return out

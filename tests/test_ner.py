@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import ner
+from pipeline.extract.entity_candidates import MAX_SIZE, context_tags, loose_candidates
+from pipeline.segment import sentence_of
 
 MODEL = ner.shipped_dir()
 
@@ -38,7 +40,7 @@ SENTENCES = [
 @pytest.mark.parametrize("text,typ,name", [c[1:] for c in SENTENCES], ids=[c[0] for c in SENTENCES])
 def test_model_finds_a_name_in_an_invented_sentence(text, typ, name):
     predict = ner.shipped_predictor()
-    spans = predict([text])[0]
+    spans = predict([sentence_of(text)])[0]
     s = text.index(name)
     best = max((sc for a, b, t, sc in spans if (a, b, t) == (s, s + len(name), typ)), default=0.0)
     assert best >= 0.5, sorted(spans, key=lambda x: -x[3])[:5]
@@ -46,12 +48,12 @@ def test_model_finds_a_name_in_an_invented_sentence(text, typ, name):
 
 def test_predictions_are_deterministic_and_in_range():
     predict = ner.shipped_predictor()
-    texts = [c[1] for c in SENTENCES] + ["", "。"]
-    first, second = predict(texts), predict(texts)
+    sents = [sentence_of(c[1]) for c in SENTENCES] + [sentence_of(""), sentence_of("。")]
+    first, second = predict(sents), predict(sents)
     assert first == second
-    for text, spans in zip(texts, first):
+    for sent, spans in zip(sents, first):
         for a, b, t, sc in spans:
-            assert 0 <= a < b <= len(text) and t in ner.LABELS and 0.0 <= sc <= 1.0
+            assert 0 <= a < b <= len(sent.text) and t in ner.LABELS and 0.0 <= sc <= 1.0
 
 
 def test_blas_products_score_as_blis_does_and_hold_blas_to_one_thread(monkeypatch):
@@ -61,7 +63,7 @@ def test_blas_products_score_as_blis_does_and_hold_blas_to_one_thread(monkeypatc
 
     fast = ner.shipped_predictor()
     slow = ner.Predictor(ner.load(ner.shipped_dir()))
-    texts = [s for s in _corpus_sentences() if s.strip()][::4]
+    texts = [s for s in _corpus_sentences() if s.text.strip()][::4]
     a, b = fast(texts), slow(texts)
     assert [[x[:3] for x in t] for t in a] == [[x[:3] for x in t] for t in b]
     assert max(abs(x[3] - y[3]) for ta, tb in zip(a, b) for x, y in zip(ta, tb)) <= 2e-6
@@ -95,7 +97,7 @@ def test_features(text, i, tag, dep):
 def test_candidates_never_cross_punctuation():
     nlp = ner.blank()
     doc = ner.featurize(nlp.make_doc("突出抓好岚河酒厂、恒远建材、金穗食品等重点企业满负荷生产，共建“秦巴无水港”。"))
-    spans = ner.candidate_spans([doc], ner.MAX_SIZE)
+    spans = ner.candidate_spans([doc], MAX_SIZE)
     texts = {doc[int(a):int(b)].text for a, b in spans.dataXd}
     assert {"岚河酒厂", "恒远建材", "金穗食品", "秦巴无水港"} <= texts
     assert not any(c in t for t in texts for c in "、，。")
@@ -110,14 +112,13 @@ def test_fast_doc_and_features_equal_spacys_own(text):
     must be what nlp.make_doc and Token-by-Token assignment give."""
     from spacy.attrs import DEP, LEMMA, NORM, SHAPE, TAG
 
-    from pipeline.extract.entities import context_tags, tokens
-
     nlp = ner.blank()
-    fast = ner.featurize(ner.make_doc(nlp, text), text)
+    sent = sentence_of(text)
+    fast = ner.featurize(ner.make_doc(nlp, text), sent)
     slow = nlp.make_doc(text)
     assert [(t.text, t.whitespace_) for t in fast] == [(t.text, t.whitespace_) for t in slow]
     word_at, i = [""] * len(text), 0
-    for w in tokens(text):
+    for w in sent.words:
         word_at[i:i + len(w)] = [w] * len(w)
         i += len(w)
     ctx = context_tags(text)
@@ -136,46 +137,43 @@ def test_prediction_columns_are_featurizes_doc():
     predict = ner.shipped_predictor()
     nlp = predict.nlp
     attrs = predict.columns.attrs
-    texts = [t for t in _corpus_sentences(150) if not any(c.isspace() for c in t)]
-    texts += ["龘靐齉爩ABC-12.5%项目。", "突出抓好岚河酒厂、恒远建材等重点企业", "a", "𠀋𠀌园区"]
-    for text in texts:
-        doc = ner.featurize(ner.make_doc(nlp, text), text)
-        assert (predict.columns(text) == doc.to_array(attrs)).all(), text
+    sents = [s for s in _corpus_sentences(150) if not any(c.isspace() for c in s.text)]
+    sents += [sentence_of(t) for t in ["龘靐齉爩ABC-12.5%项目。", "突出抓好岚河酒厂、恒远建材等重点企业", "a", "𠀋𠀌园区"]]
+    for sent in sents:
+        doc = ner.featurize(ner.make_doc(nlp, sent.text), sent)
+        assert (predict.columns(sent) == doc.to_array(attrs)).all(), sent.text
 
 
 def test_sentences_without_candidates_are_skipped_and_nothing_else_changes(monkeypatch):
     """The model reads only sentences with a candidate span; the scores of the others' spans are what they
     are when each sentence is scored alone."""
     predict = ner.shipped_predictor()
-    texts = [c[1] for c in SENTENCES] + ["会议要求，抓紧落实。", "", "同比增长11.4%。"]
+    texts = [sentence_of(t) for t in [c[1] for c in SENTENCES] + ["会议要求，抓紧落实。", "", "同比增长11.4%。"]]
     read: set[str] = set()  # texts whose features were computed, by the column path or the Doc path
     real_features, real_columns = ner._features, predict.columns
-    monkeypatch.setattr(ner, "_features", lambda text: (read.add(text), real_features(text))[1])
-    monkeypatch.setattr(predict, "columns", lambda text: (read.add(text), real_columns(text))[1])
+    monkeypatch.setattr(ner, "_features", lambda s: (read.add(s.text), real_features(s))[1])
+    monkeypatch.setattr(predict, "columns", lambda s: (read.add(s.text), real_columns(s))[1])
     together = predict(texts)
-    assert len(read) == sum(1 for t in texts if ner._loose(t, ner.MAX_SIZE)) < len(texts)
+    assert len(read) == sum(1 for t in texts if loose_candidates(t, MAX_SIZE)) < len(texts)
     alone = [predict([t])[0] for t in texts]
     assert [[(a, b, t) for a, b, t, _ in s] for s in together] == [[(a, b, t) for a, b, t, _ in s] for s in alone]
     for s1, s2 in zip(together, alone):
         assert all(abs(x[3] - y[3]) < 1e-4 for x, y in zip(s1, s2))
 
 
-def _corpus_sentences(limit: int = 400) -> list[str]:
+def _corpus_sentences(limit: int = 400):
+    """Sentences of the corpus (with their word pass), about `limit` of them, evenly picked."""
     from pipeline.config import load_settings
     from pipeline.corpus import discover, read_inputs
-    from pipeline.memo import new_document
-    from pipeline.runner import DOC_STAGES
+    from pipeline.runner import DOC_STAGES, run_stages
 
     corpus = Path(__file__).resolve().parent.parent / "corpus"
     settings = load_settings(corpus, ner=False)
     docs, _ = read_inputs(corpus, discover(corpus))
     out = []
+    upto = tuple(s for s in DOC_STAGES if s.name in ("clean", "metadata", "segment"))
     for d in docs:
-        new_document()
-        ctx = {"source": d, "settings": settings}
-        for st in DOC_STAGES[:3]:
-            st.fn(ctx)
-        out += [s.text for s in ctx["sentences"]]
+        out += run_stages({"source": d, "settings": settings}, upto)["document"].sentences
     return out[::max(1, len(out) // limit)]
 
 
@@ -183,7 +181,7 @@ def test_windows_score_as_the_whole_sentence():
     """The model reads only the stretches around the spans asked about, as far as a character's vector
     sees; every span scores as when the whole sentence is read (corpus sentences, and spaced ones)."""
     predict = ner.shipped_predictor()
-    texts = _corpus_sentences(200) + ["突出抓好岚河 酒厂、恒远建材  等重点企业，新建 旬阳水电站 项目。"]
+    texts = _corpus_sentences(200) + [sentence_of("突出抓好岚河 酒厂、恒远建材  等重点企业，新建 旬阳水电站 项目。")]
     windowed = predict(texts)
     reads = []
     real = ner.windows
@@ -192,7 +190,7 @@ def test_windows_score_as_the_whole_sentence():
         whole = predict(texts)
     finally:
         ner.windows = real
-    assert any(len(w) > 1 or (w and w[0] != (0, len(t))) for w, t in zip(reads, texts))  # windows were cut
+    assert any(len(w) > 1 or (w and w[0] != (0, len(t.text))) for w, t in zip(reads, texts))  # windows were cut
     for a, b in zip(windowed, whole):
         assert [x[:3] for x in sorted(a)] == [x[:3] for x in sorted(b)]
         assert all(abs(x[3] - y[3]) < 1e-4 for x, y in zip(sorted(a), sorted(b)))
@@ -215,14 +213,14 @@ def test_only_the_questions_matter_to_the_combination():
     from pipeline.extract import entities
 
     predict = ner.shipped_predictor()
-    texts = _corpus_sentences(300)
-    rules = [entities.rule_candidates(t) for t in texts]
-    asks = [entities.model_questions(t, r, ner._loose(t, ner.MAX_SIZE)) for t, r in zip(texts, rules)]
-    assert sum(map(len, asks)) < sum(len(ner._loose(t, ner.MAX_SIZE)) for t in texts)
-    asked, every = predict(texts, asks), predict(texts)
+    sents = _corpus_sentences(300)
+    rules = [entities.rule_candidates(s) for s in sents]
+    asks = [entities.model_questions(s.text, r, loose_candidates(s, MAX_SIZE)) for s, r in zip(sents, rules)]
+    assert sum(map(len, asks)) < sum(len(loose_candidates(s, MAX_SIZE)) for s in sents)
+    asked, every = predict(sents, asks), predict(sents)
     params = {"add": 0.3, "confirm": 0.3}  # low thresholds, so that many model spans take part
-    for t, r, a, e in zip(texts, rules, asked, every):
-        assert entities.combine(t, r, a, "both", params) == entities.combine(t, r, e, "both", params)
+    for s, r, a, e in zip(sents, rules, asked, every):
+        assert entities.combine(s.text, r, a, "both", params) == entities.combine(s.text, r, e, "both", params)
 
 
 def test_bare_words_change_no_mention():
@@ -231,14 +229,14 @@ def test_bare_words_change_no_mention():
     from pipeline.extract import entities
 
     predict = ner.shipped_predictor()
-    texts = _corpus_sentences(400)
-    rules = [entities.rule_candidates(t) for t in texts]
-    full = [entities.model_questions(t, r, ner._loose(t, ner.MAX_SIZE)) for t, r in zip(texts, rules)]
-    lean = [entities.model_questions(t, r, ner._loose(t, ner.MAX_SIZE, False)) for t, r in zip(texts, rules)]
+    sents = _corpus_sentences(400)
+    rules = [entities.rule_candidates(s) for s in sents]
+    full = [entities.model_questions(s.text, r, loose_candidates(s, MAX_SIZE)) for s, r in zip(sents, rules)]
+    lean = [entities.model_questions(s.text, r, loose_candidates(s, MAX_SIZE, False)) for s, r in zip(sents, rules)]
     assert sum(1 for q in lean if q) < sum(1 for q in full if q)
     assert all(set(a) <= set(b) for a, b in zip(lean, full))
-    for t, r, a, b in zip(texts, rules, predict(texts, full), predict(texts, lean)):
-        assert entities.combine(t, r, a, "both") == entities.combine(t, r, b, "both")
+    for s, r, a, b in zip(sents, rules, predict(sents, full), predict(sents, lean)):
+        assert entities.combine(s.text, r, a, "both") == entities.combine(s.text, r, b, "both")
 
 
 @pytest.mark.slow

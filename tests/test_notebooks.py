@@ -52,13 +52,13 @@ def synthetic_tables() -> dict[str, list]:
     return {
         "documents": [
             m.DocumentRow(d1, "1.txt", ["1.txt"], "txt", "1" * 64, "安政通报", 13, date(2021, 3, 10), date(2021, 3, 8),
-                          "高晶华", "稳增长等六大工作专班专题会议", None, "安康市", 100, 1),
-            m.DocumentRow(d2, "2.txt", ["2.txt"], "txt", "2" * 64, None, None, None, date(2021, 10, 29), "寇全安",
+                          "header", "高晶华", "稳增长等六大工作专班专题会议", None, "安康市", 100, 1),
+            m.DocumentRow(d2, "2.txt", ["2.txt"], "txt", "2" * 64, None, None, None, date(2021, 10, 29), "header", "寇全安",
                           "全市县域工业集中区高质量发展暨工业经济运行调度工作会议", None, "安康市", 100, 1),
             m.DocumentRow(d3, "3.docx", ["3.docx"], "docx", "3" * 64, None, None, None, None, None, None, None,
-                          None, 50, 1),
+                          None, None, 50, 1),
         ],
-        "sentences": [m.SentenceRow(d, f"{d}-s0000", 0, 20, "一/（一）", s) for d in (d1, d2, d3)],
+        "sentences": [m.SentenceRow(d, f"{d}-s0000", 0, 20, "一/（一）", "other", None, s) for d in (d1, d2, d3)],
         "figures": figures,
         "targets": [
             m.TargetRow(f"{d1}-f000010-t", f"{d1}-f000010", d1, 10, 14, "50万平方米以上", Decimal(500000), None, "平方米",

@@ -65,16 +65,14 @@ def test_results_come_back_in_input_order(small_corpus, settings):
 
 
 def test_a_failing_document_becomes_an_error_row(settings, monkeypatch):
-    import pipeline.runner
-
-    real = pipeline.runner.process_document
+    real = executor.process_document
 
     def flaky(doc, s):
         if doc.sources == ["bad.txt"]:
             raise ValueError("boom")
         return real(doc, s)
 
-    monkeypatch.setattr(pipeline.runner, "process_document", flaky)
+    monkeypatch.setattr(executor, "process_document", flaky)
     text = (ROOT / "corpus" / sorted(p.name for p in (ROOT / "corpus").glob("*.txt"))[1]).read_text(encoding="utf-8")
     docs = [SourceDoc("一、总体情况\n坏的文件。", "txt", "utf-8", ["bad.txt"]), SourceDoc(text, "txt", "utf-8", ["good.txt"])]
     results, errors = executor.process_all(docs, settings, jobs=1, progress=False)

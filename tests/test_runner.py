@@ -1,12 +1,22 @@
-"""The stage table is pinned: order, and every input provided before it is needed."""
+"""The stage table is pinned: order, declared inputs and outputs, and a context that enforces them."""
 import pytest
 
-from pipeline.runner import DOC_STAGES, Stage, check_order
+from pipeline.runner import DOC_STAGES, StageContext, StageContractError, check_order, run_stages
+from pipeline.stages import Stage
+
+PINNED = [
+    ("clean", ("source",), ("doc_id", "clean", "header_n")),
+    ("metadata", ("source", "clean", "header_n", "settings"), ("meta",)),
+    ("segment", ("source", "doc_id", "clean", "header_n", "meta", "settings"), ("document",)),
+    ("figures", ("document",), ("figures",)),
+    ("deadlines", ("document",), ("deadlines",)),
+    ("entities", ("document", "settings"), ("mentions",)),
+    ("rows", ("document",), ("document_row", "sentence_rows")),
+]
 
 
-def test_stage_list_is_pinned():
-    assert [s.name for s in DOC_STAGES] == ["clean", "metadata", "segment", "figures", "deadlines", "entities",
-                                            "document"]
+def test_stage_table_is_pinned():
+    assert [(s.name, s.requires, s.provides) for s in DOC_STAGES] == PINNED
 
 
 def test_stage_order_is_valid():
@@ -17,3 +27,44 @@ def test_missing_input_is_reported():
     bad = (Stage("figures", lambda c: None, ("sentences",), ("figures",)),)
     with pytest.raises(RuntimeError, match="requires"):
         check_order(bad, ("source",))
+
+
+def _sneaky_read(ctx):
+    ctx["figures"] = len(ctx["source"])  # "source" is not declared below
+
+
+def _sneaky_write(ctx):
+    ctx["figures"] = 1
+    ctx["mentions"] = []  # "mentions" is not declared below
+
+
+def _lazy(ctx):
+    pass  # declares "figures" but never writes it
+
+
+@pytest.mark.parametrize("fn,message", [
+    (_sneaky_read, "reads 'source', which it does not require"),
+    (_sneaky_write, "writes 'mentions', which it does not provide"),
+    (_lazy, "did not provide"),
+], ids=["undeclared-read", "undeclared-write", "missing-output"])
+def test_the_context_refuses_what_a_stage_did_not_declare(fn, message):
+    stage = Stage("sneaky", fn, ("document",), ("figures",))
+    with pytest.raises(StageContractError, match=message):
+        run_stages({"document": object(), "source": "text"}, (stage,))
+
+
+def test_a_declared_read_and_write_pass():
+    stage = Stage("fine", lambda ctx: ctx.__setitem__("figures", ctx["document"]), ("document",), ("figures",))
+    assert run_stages({"document": 7}, (stage,))["figures"] == 7
+    assert isinstance(StageContext({}, stage), StageContext)
+
+
+def test_every_real_stage_keeps_to_its_declaration():
+    """The whole table runs on a bulletin through StageContexts: no stage reads or writes anything else."""
+    from pipeline.config import Settings
+    from pipeline.model import SourceDoc
+
+    text = ("第一期\n\n示例市人民政府办公室 2022年3月1日\n\n（2022年2月28日）\n\n"
+            "一、抓好项目\n\n全市规上工业增加值增长8%。6月底前要完成宏鑫光电等项目建设。\n")
+    out = run_stages({"source": SourceDoc(text, "txt", "utf-8", ["a.txt"]), "settings": Settings(ner=False)})
+    assert out["figures"] and out["deadlines"] and out["document_row"].doc_id == out["doc_id"]

@@ -3,7 +3,8 @@ import os
 
 import pytest
 
-from pipeline.segmenters import get_segmenter, pos_tag
+from pipeline.segment import word_pass
+from pipeline.segmenters import get_segmenter
 
 SENT = "全市规上工业增加值增长11.4%，新建标准化厂房61万平方米。"
 
@@ -21,10 +22,11 @@ def test_jieba_is_a_private_tokenizer():
     assert "规上工业增加值" not in jieba.lcut(SENT)  # the global tokenizer was not touched
 
 
-def test_pos_tags_cover_the_text():
-    tags = pos_tag(SENT)
-    assert "".join(w for w, _ in tags) == SENT
-    assert dict(tags)["标准化厂房"].startswith("n")
+def test_the_word_pass_tags_every_word():
+    words, tags = word_pass(SENT)
+    assert "".join(words) == SENT and len(tags) == len(words)
+    assert dict(zip(words, tags))["标准化厂房"].startswith("n")  # the user dictionary's tag
+    assert dict(zip(words, tags))["11.4%"] == "m"
 
 
 def test_unknown_segmenter_is_a_clear_error():
@@ -94,24 +96,33 @@ def test_the_accelerated_cutter_cuts_as_jieba():
         assert [list(tok.cut(s)) for s in lines[::9]] == [ref.lcut(s) for s in lines[::9]]
 
 
-def test_pos_tags_are_jieba_possegs():
-    """pipeline.pos (a cheaper Viterbi, memoised runs) tags as jieba.posseg does, on whole sentences and
-    on the windows the indicator rules read."""
-    import jieba
-    import jieba.posseg
+UNKNOWN_TAGS = [  # (word, tag): how a word no dictionary knows is tagged
+    ("12.5%", "m"), ("2021", "m"), ("ABC", "eng"), ("5G", "eng"), ("，", "x"), ("—", "x"),
+]
+
+
+@pytest.mark.parametrize("word,tag", UNKNOWN_TAGS, ids=[w for w, _ in UNKNOWN_TAGS])
+def test_unknown_words_take_possegs_classes(word, tag):
+    from pipeline.pos import unknown_tag
+
+    assert unknown_tag(word) == tag
+
+
+def test_tags_are_jiebas_dictionary_tags_and_its_hmm():
+    """A dictionary word takes jieba's tag (the user dictionary's over it); an unknown Han word takes the tag
+    jieba.posseg's HMM gives its last character; the HMM here (predecessor-indexed) is jieba's."""
     from jieba.posseg.viterbi import viterbi as jieba_viterbi
 
     from pipeline import pos
-    from pipeline.resources import path
-    from pipeline.segmenters import _pos_tokenizer
 
-    ref = jieba.posseg.POSTokenizer(jieba.Tokenizer())
-    ref.tokenizer.load_userdict(str(path("segmenter/userdict.txt")))
-    lines = _corpus_lines()[::3]
-    for text in lines + [s[-30:] for s in lines] + [s[:12] for s in lines]:
-        assert [(p.word, p.flag) for p in _pos_tokenizer().lcut(text)] == [(p.word, p.flag) for p in ref.lcut(text)]
+    words, tags = word_pass("全市规上工业增加值增长，龘靐齉爩企业加快发展。")
+    table = pos.word_tags()
+    for w, t in zip(words, tags):
+        assert t == (table.get(w) or pos.unknown_tag(w))
+    assert table["规上工业增加值"] == "n" and table["发展"] == "vn"
     for run in ["旬阳烟厂泸康酒厂", "龘靐齉爩", "汇美思索啦咪"]:
         assert pos.viterbi(run) == jieba_viterbi(run, *pos._tables()[:4])
+        assert pos.unknown_tag(run) == jieba_viterbi(run, *pos._tables()[:4])[1][-1][1]
 
 
 def test_the_unknown_word_hmm_is_jiebas():

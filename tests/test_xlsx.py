@@ -27,13 +27,13 @@ def small_tables() -> dict[str, list]:
     return {
         "documents": [
             m.DocumentRow(d1, "001.txt", ["001.txt", "copy/001.txt"], "txt", "0" * 64, "安政通报", 9,
-                          date(2020, 3, 1), date(2020, 2, 28), "寇全安", "全市工业经济稳增长专班第一次会议", None,
+                          date(2020, 3, 1), date(2020, 2, 28), "header", "寇全安", "全市工业经济稳增长专班第一次会议", None,
                           "安康市", 4038, 2),
             m.DocumentRow(d2, "002.pdf", ["002.pdf"], "pdf", "1" * 64, None, None, None, None, None, None, None,
-                          None, 10, 1),
+                          None, None, 10, 1),
         ],
-        "sentences": [m.SentenceRow(d1, f"{d1}-s0000", 0, 24, "一/（一）", SENT),
-                      m.SentenceRow(d2, f"{d2}-s0000", 0, 10, "", "=1+1 不是公式")],
+        "sentences": [m.SentenceRow(d1, f"{d1}-s0000", 0, 24, "一/（一）", "plan", 2020, SENT),
+                      m.SentenceRow(d2, f"{d2}-s0000", 0, 10, "", "other", None, "=1+1 不是公式")],
         "figures": [
             m.FigureRow(f"{d1}-f000008", d1, f"{d1}-s0000", 8, 16, "100户以上", Decimal("100"), None, "户", ">=",
                         "target", "新增规上工业企业数", "安康市", "2020", None, None, SENT, "力争"),
@@ -212,7 +212,7 @@ def _per_cell_workbook(tables: dict[str, list]) -> bytes:
     import xlsxwriter
 
     from pipeline import xlsx
-    from pipeline.write import _field_type, cell
+    from pipeline.cells import cell, field_type
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
@@ -224,7 +224,7 @@ def _per_cell_workbook(tables: dict[str, list]) -> bytes:
     day = wb.add_format({"num_format": "yyyy-mm-dd"})
     for name, cls, *_ in write.TABLES:
         fields = [f.name for f in dataclasses.fields(cls)]
-        kinds = [_field_type(cls, f)[0] for f in fields]
+        kinds = [field_type(cls, f)[0] for f in fields]
         rows = tables.get(name, [])
         ws = wb.add_worksheet(name)
         widths = [xlsx._width(f) + 4 for f in fields]
@@ -256,8 +256,8 @@ AWKWARD = [" 前后有空格 ", "换行\n", "\n开头换行", "a&b<c>d\"e'", "�
 
 
 @pytest.mark.parametrize("tables", [small_tables(), {}, {"sentences": [
-    m.SentenceRow("d", f"d-s{i:04d}", i, i + 1, "", s) for i, s in enumerate(AWKWARD)] + [
-    m.SentenceRow("d", "d-s9999", None, None, None, None)]}], ids=["small", "empty", "awkward"])
+    m.SentenceRow("d", f"d-s{i:04d}", i, i + 1, "", "other", None, s) for i, s in enumerate(AWKWARD)] + [
+    m.SentenceRow("d", "d-s9999", None, None, None, None, None, None)]}], ids=["small", "empty", "awkward"])
 def test_bulk_rows_are_what_xlsxwriter_writes_cell_by_cell(tables):
     """Same members as the per-cell way, byte for byte (escapes, whitespace, truncation, numbers, dates,
     styles, extent), in the same zip entries; only the deflate level differs (xlsx.COMPRESS_LEVEL)."""

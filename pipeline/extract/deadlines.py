@@ -16,8 +16,9 @@ from functools import cache
 
 import regex
 
+from ..model import LocalDeadline, Metadata, Sentence
 from ..normalise.timex import Interval, Timex, find_timexes
-from ..resources import load_toml
+from ..resources import expand_defs, load_toml
 
 _CLAUSE_END = regex.compile(r"[，,。；;！!？?：:]")
 _SPACE = regex.compile(r"\s+")
@@ -33,22 +34,15 @@ class Deadline:
     responsible: str | None  # body named as responsible in the same sentence
 
 
-def _expand(pattern: str, defs: dict[str, str]) -> str:
-    for _ in range(3):
-        for k, v in defs.items():
-            pattern = pattern.replace(f"@{k}@", v)
-    return pattern
-
-
 @cache
 def rules() -> dict[str, regex.Pattern]:
     """Compiled cue patterns by name; responsible-body patterns under 'body:<name>'."""
     data = load_toml("rules/deadlines.toml")
     defs = data["defs"]
-    out = {k: regex.compile(_expand(v["pattern"], defs)) for k, v in data.items()
+    out = {k: regex.compile(expand_defs(v["pattern"], defs)) for k, v in data.items()
            if isinstance(v, dict) and "pattern" in v}
     for b in data["body"]:
-        out[f"body:{b['name']}"] = regex.compile(_expand(b["pattern"], defs))
+        out[f"body:{b['name']}"] = regex.compile(expand_defs(b["pattern"], defs))
     return out
 
 
@@ -196,6 +190,15 @@ def _deadline(sentence: str, tx: Timex, sd: date, rolled: Interval | None) -> De
     if not task:
         return None
     return Deadline(tx.start, end, sentence[tx.start:end], when, task, _responsible(sentence, tx.start))
+
+
+def extract_deadlines(sentences: list[Sentence], meta: Metadata) -> list[LocalDeadline]:
+    """Deadlines of a document's sentences, resolved against its reference date (none without one)."""
+    when = meta.reference_date or meta.speech_date
+    if when is None:
+        return []
+    return [LocalDeadline(sent.index, d.start, d.end, d.date, d.task, d.responsible)
+            for sent in sentences for d in find_deadlines(sent.text, when)]
 
 
 def find_deadlines(sentence: str, speech_date: date) -> list[Deadline]:

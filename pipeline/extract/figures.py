@@ -6,40 +6,47 @@ read the kind from the sentence around the number: a comparison from its
 direction word and reference, a rank from its ranking verb, a forecast or a
 target from the cues before it in the same sentence. Periods carry over from
 the last time expression of the paragraph, as a reader resolves them.
+
+extract_figures(sentences, meta) returns LocalFigures, offsets local to their
+sentence; stages.py turns them into rows.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 
 import regex
 
-from ..model import FigureRow
+from ..model import LocalFigure, Metadata, Sentence
 from ..normalise import numbers
-from ..normalise.indicators import _strip_scope, build_indicator, canonical, noun_phrase_after, noun_phrase_before
+from ..normalise.indicators import (build_indicator, canonical, is_growth, noun_phrase_after, noun_phrase_before,
+                                    strip_scope)
 from ..normalise.periods import period_bounds
 from ..normalise.places import scope_in
-from ..normalise.timex import find_timexes
+from ..normalise.timex import Timex, find_timexes
 from ..resources import load_toml, load_tsv
 
-_PREFIX_Q = regex.compile(r"(?:大约|接近|约|近|超过|多于|突破|不足|不低于|不超过|至少|低于|高于|过)")
-_QUOTE = regex.compile(r"[“「‘\"]([^”」’\"]{1,12})[”」’\"]")
-_CLAUSE_END = "，。；：！？"
+_DIGIT = regex.compile(r"[0-9]")
 
 
 @cache
 def _rules() -> dict:
+    """figures.toml compiled: patterns by name, word lists, and the few settings."""
     raw = load_toml("rules/figures.toml")
     out = {k: regex.compile(v["pattern"]) for k, v in raw.items() if "pattern" in v}
     out["commitment"] = raw["commitment"]["words"]
     out["target_window"] = int(raw["target"]["window"])
-    out["streak"] = regex.compile(r"连续$")
-    d = raw["duration_excluded"]
-    out["duration_units"] = set(d["units"])
-    out["duration_before"] = regex.compile(d["before"])
-    out["duration_after"] = regex.compile(d["after"])
+    out["duration_units"] = set(raw["duration_units"]["units"])
     out["one_units"] = set(raw["one"]["units"])
+    out["higher"] = regex.compile("|".join(raw["direction"]["higher"]))
+    out["lower"] = regex.compile("|".join(raw["direction"]["lower"]))
+    out["bare_heads"] = tuple(raw["bare_heads"]["words"])
+    out["anaphoric_year"] = frozenset(raw["anaphoric_year"]["words"])
+    out["clause_end"] = raw["punctuation"]["clause_end"]
+    out["window_breaks"] = raw["punctuation"]["window_breaks"]
+    out["list_tail_drop"] = raw["punctuation"]["list_tail_drop"]
+    out["date_units"] = frozenset(raw["date_units"]["units"])
+    out["streak_units"] = frozenset(raw["streak_units"]["units"])
     return out
 
 
@@ -53,21 +60,121 @@ def _counted() -> list[tuple[str, str]]:
     return sorted(((r["noun"], r["unit"]) for r in load_tsv("lexicons/counted_nouns.tsv")), key=lambda x: -len(x[0]))
 
 
-@dataclass
-class _State:
-    """What a reader carries from sentence to sentence inside a paragraph."""
-    period: str | None = None
+@dataclass(frozen=True)
+class _Seen:
+    """A figure already read in this sentence: what later numbers of the sentence may refer back to."""
+    start: int
+    indicator: str
+    kind: str
+    unit: str
+    clause_start: int
+    period: str | None
+
+
+def extract_figures(sentences: list[Sentence], meta: Metadata) -> list[LocalFigure]:
+    """Figures of a document's sentences; a period in play carries to the next sentence of its paragraph."""
+    out: list[LocalFigure] = []
+    carried, paragraph = None, None
+    for sent in sentences:
+        if sent.paragraph != paragraph:
+            carried, paragraph = None, sent.paragraph
+        found, carried = sentence_figures(sent, meta, carried)
+        out.extend(found)
+    return out
+
+
+def sentence_figures(sent: Sentence, meta: Metadata, carried: str | None) -> tuple[list[LocalFigure], str | None]:
+    """The figures of one sentence, and the period it leaves in play."""
+    r = _rules()
+    text = sent.text
+    when = meta.reference_date or meta.speech_date
+    timexes = find_timexes(text, when) if when else []
+    seen: list[_Seen] = []
+    sent_scope = None
+    out = []
+    for m in _quantity().finditer(text):
+        s, e = m.start("qty_core"), m.end()
+        if any(t.start < e and m.start() < t.end for t in timexes):
+            continue
+        try:
+            q = numbers.parse_quantity(text[m.start():e])
+        except ValueError:
+            continue
+        unit = _unit(q, text, s, e, r)
+        if unit is None:
+            continue
+        fig, sent_scope = _figure(sent, meta, s, e, q, unit, timexes, carried, seen, sent_scope)
+        seen.append(_Seen(s, fig.indicator, fig.kind, fig.unit, s - len(_clause_before(text, s)), fig.period))
+        out.append(fig)
+    return out, _carry(_period(timexes, len(text), carried, text))
+
+
+def _unit(q: numbers.Quantity, text: str, s: int, e: int, r: dict) -> str | None:
+    """The figure's unit, or None when the number names, dates or counts nothing (not a figure)."""
+    mention, before, after = text[s:e], text[:s], text[e:]
+    if r["exclude_after"].match(after) or _in_short_quote(text, s, e):
+        return None
+    if q.unit == "位" and (not r["rank_cue"].search(before) or r["rank_exclude_after"].match(after)):
+        return None
+    if q.unit in r["date_units"] and q.value >= 1900:
+        return None
+    if r["exclude_before"].search(before):
+        return None
+    if q.unit in r["duration_units"] and (r["duration_before"].search(before) or r["duration_after"].match(after)):
+        return None
+    if q.value == 1 and "一" in mention and not _DIGIT.search(mention) and q.unit not in r["one_units"]:
+        return None
+    unit = _unit_from_context(q, mention, after)
+    if not unit and not _DIGIT.search(mention):
+        return None
+    return unit
+
+
+def _figure(sent: Sentence, meta: Metadata, s: int, e: int, q: numbers.Quantity, unit: str, timexes,
+            carried: str | None, seen: list[_Seen], sent_scope: str | None) -> tuple[LocalFigure, str | None]:
+    """Every field of one figure; and the scope the sentence has named so far."""
+    r = _rules()
+    text = sent.text
+    when = meta.reference_date or meta.speech_date
+    before, after = text[:s], text[e:]
+    clause = _clause_before(text, s)
+    c0 = s - len(clause)
+    cmp_at = r["comparison"].search(clause)
+    period = _period(timexes, c0 + cmp_at.start() if cmp_at else s, carried, text)
+    kind, cmp = _kind(before, clause, after, unit, period, when, r)
+    if kind == "target" and when:
+        own = [t for t in timexes if t.start >= c0 and t.interval is not None and t.interval.end > when]
+        period = _period(own, s, None, text) or str(when.year)  # 去年确定的资金 is not the target's year
+    if r["streak"].search(before) and unit in r["streak_units"]:
+        period = _streak(q.value, unit, _period(timexes, len(text), carried, text)) or period
+    elif kind == "rank" and seen and seen[-1].unit in r["streak_units"] and seen[-1].period:
+        period = seen[-1].period  # 连续6年位居全省首位: the rank holds over the streak
+    value = q.value
+    if kind in ("actual", "target", "forecast") and unit == "%" and r["negative"].search(before):
+        value = -value
+    subj = clause[: cmp.start()] if cmp else clause
+    if kind == "rank" and q.qualifier != "<=" and (rc := r["rank_cue"].search(subj)):
+        subj = subj[: rc.start()]  # 居全省第9位: 全省 is the ranking's field, not the scope
+    named = scope_in(subj, meta.city, when)
+    scope = named or sent_scope or meta.city
+    if kind == "rank" and q.qualifier == "<=" and (group := noun_phrase_after(sent.tagged(e))):
+        indicator = canonical(group) + "排名"  # 全国前20名毛绒玩具企业: the ranked group follows the bound
+    else:
+        indicator = _indicator(sent, s, e, clause, cmp, unit, kind, seen)
+    fig = LocalFigure(
+        sentence=sent.index, start=s, end=e, value=value, value_max=q.value_max, unit=unit, qualifier=q.qualifier,
+        kind=kind, indicator=indicator, scope=scope, period=period, compared_to=_compared_to(cmp),
+        direction=_direction(cmp) if kind == "comparison" else None,
+        commitment=_commitment(before, r) if kind == "target" else None)
+    return fig, named or sent_scope
 
 
 def _clause_before(text: str, i: int) -> str:
+    ends = _rules()["clause_end"]
     j = i
-    while j > 0 and text[j - 1] not in _CLAUSE_END:
+    while j > 0 and text[j - 1] not in ends:
         j -= 1
     return text[j:i]
-
-
-def _has_han_numeral_only(s: str) -> bool:
-    return not regex.search(r"[0-9]", s)
 
 
 def _unit_from_context(q: numbers.Quantity, mention: str, after: str) -> str:
@@ -76,26 +183,26 @@ def _unit_from_context(q: numbers.Quantity, mention: str, after: str) -> str:
     for noun, unit in _counted():
         if after.startswith(noun):
             return unit
-    if regex.search(r"[亿万]", mention):
+    if "亿" in mention or "万" in mention:
         return "元"  # 千万以上, 突破30亿: money is implied
     return ""
 
 
 def _in_short_quote(text: str, s: int, e: int) -> bool:
-    return any(m.start() < s and e < m.end() for m in _QUOTE.finditer(text))
+    return any(m.start() < s and e < m.end() for m in _rules()["short_quote"].finditer(text))
 
 
 def _window(before: str, n: int) -> str:
     """The last n clauses of the sentence before the number: the reach of a modal verb."""
     k = len(before)
     for _ in range(n):
-        k = max(before.rfind(c, 0, k) for c in "，；：")
+        k = max(before.rfind(c, 0, k) for c in _rules()["window_breaks"])
         if k < 0:
             return before
     return before[k + 1:]
 
 
-def _kind(before: str, clause: str, after: str, unit: str, period: str | None, speech, r: dict):
+def _kind(before: str, clause: str, after: str, unit: str, period: str | None, when, r: dict):
     """actual / target / comparison / rank / forecast, and the comparison match if any."""
     if unit == "位":
         return "rank", None
@@ -116,22 +223,20 @@ def _kind(before: str, clause: str, after: str, unit: str, period: str | None, s
     if past >= 0:
         return "actual", None
     bounds = period_bounds(period)
-    if bounds and speech and bounds[1] <= speech:
+    if bounds and when and bounds[1] <= when:
         return "actual", None
     if r["task"].search(clause):
         return "target", None
-    if bounds and speech and period == str(speech.year):
+    if bounds and when and period == str(when.year):
         return "target", None
     return "actual", None
 
 
-def _direction(m: regex.Match | None, before: str) -> str | None:
-    word = ""
-    if m:
-        word = m.group("dir") or m.group("dir2") or m.group("dir3") or ""
-    if regex.search(r"高|快|提|多|领先|扩大|增加|上升|增长|拉高", word):
+def _direction(m: regex.Match | None) -> str | None:
+    word = (m.group("dir") or m.group("dir2") or m.group("dir3") or "") if m else ""
+    if _rules()["higher"].search(word):
         return "higher"
-    if regex.search(r"低|慢|落后|回落|下降|放缓|收窄|减少|下滑|少|下拉|拉低|差", word):
+    if _rules()["lower"].search(word):
         return "lower"
     return None
 
@@ -147,92 +252,9 @@ def _commitment(before: str, r: dict) -> str | None:
     best, pos = None, -1
     for w in r["commitment"]:
         i = before.rfind(w)
-        if i > pos and not (w == "要" and regex.match(r"要(?:看到|清醒|认识|素|求)", before[i:])):
+        if i > pos and not (w == "要" and r["not_commitment"].match(before, i)):
             best, pos = w, i
     return best
-
-
-def extract_figures(sentences, spans, ct, meta, source: str, doc_id: str) -> list[FigureRow]:
-    r = _rules()
-    rows: list[FigureRow] = []
-    state = _State()
-    speech = meta.speech_date
-    prev_end = None
-    for sent, sp in zip(sentences, spans):
-        text = sent.text
-        if prev_end is None or "\n" in ct.text[prev_end:sp.start]:
-            state = _State()
-        prev_end = sp.end
-        timexes = find_timexes(text, speech) if speech else []
-        sent_scope = None
-        sent_figs: list[tuple] = []  # (start, indicator, kind, unit, clause start) of this sentence's figures
-        for m in _quantity().finditer(text):
-            s, e = m.start(), m.end()
-            if any(t.start < e and s < t.end for t in timexes):
-                continue
-            pm = _PREFIX_Q.match(text, s, e)
-            if pm:
-                s = pm.end()
-            mention_c = text[s:e]
-            try:
-                q = numbers.parse_quantity(text[m.start():e])
-            except ValueError:
-                continue
-            before, after = text[:s], text[e:]
-            clause = _clause_before(text, s)
-            if r["exclude_after"].match(after) or _in_short_quote(text, s, e):
-                continue
-            if q.unit == "位" and (not r["rank_cue"].search(before) or r["rank_exclude_after"].match(after)):
-                continue
-            if q.unit in ("年", "月", "日", "号", "月份", "季度") and q.value >= 1900:
-                continue
-            if r["exclude_before"].search(before):
-                continue
-            if q.unit in r["duration_units"] and (r["duration_before"].search(before)
-                                                 or r["duration_after"].match(after)):
-                continue
-            if q.value == 1 and "一" in mention_c and not regex.search(r"[0-9]", mention_c) \
-                    and q.unit not in r["one_units"]:
-                continue
-            unit = _unit_from_context(q, mention_c, after)
-            if not unit and _has_han_numeral_only(mention_c):
-                continue
-            cmp_at = r["comparison"].search(clause)
-            limit = s - len(clause) + cmp_at.start() if cmp_at else s
-            period = _period(timexes, limit, state.period, text)
-            kind, cmp = _kind(before, clause, after, unit, period, speech, r)
-            if kind == "target" and speech:
-                w0 = s - len(clause)
-                own = [t for t in timexes if t.start >= w0 and t.interval is not None and t.interval.end > speech]
-                period = _period(own, s, None, text) or str(speech.year)  # 去年确定的资金 is not the target's year
-            if r["streak"].search(before) and unit in ("年", "个月"):
-                streak_period = _streak(q.value, unit, _period(timexes, len(text), state.period, text))
-                period = streak_period or period
-            elif kind == "rank" and sent_figs and sent_figs[-1][3] in ("年", "个月") and sent_figs[-1][5]:
-                period = sent_figs[-1][5]  # 连续6年位居全省首位: the rank holds over the streak
-            value = q.value
-            if kind in ("actual", "target", "forecast") and unit == "%" and r["negative"].search(before):
-                value = -value
-            subj = clause[: cmp.start()] if cmp else clause
-            if kind == "rank" and q.qualifier != "<=" and (rc := r["rank_cue"].search(subj)):
-                subj = subj[: rc.start()]  # 居全省第9位: 全省 is the ranking's field, not the scope
-            named = scope_in(subj, meta.city, speech)
-            scope = named or sent_scope or meta.city
-            sent_scope = named or sent_scope
-            if kind == "rank" and q.qualifier == "<=" and (group := noun_phrase_after(after)):
-                indicator = canonical(group) + "排名"  # 全国前20名毛绒玩具企业: the ranked group follows the bound
-            else:
-                indicator = _indicator(text, s, clause, cmp, after, unit, kind, sent_figs)
-            sent_figs.append((s, indicator, kind, unit, len(text[:s]) - len(clause), period))
-            ss, se = ct.source_span(sp.start + s, sp.start + e)
-            rows.append(FigureRow(
-                figure_id=f"{doc_id}-f{ss:06d}", doc_id=doc_id, sentence_id=sent.sentence_id, start=ss, end=se,
-                mention=source[ss:se], value=value, value_max=q.value_max, unit=unit, qualifier=q.qualifier,
-                kind=kind, indicator=indicator, scope=scope, period=period, compared_to=_compared_to(cmp),
-                direction=_direction(cmp, clause) if kind == "comparison" else None, sentence=text,
-                commitment=_commitment(before, r) if kind == "target" else None))
-        state.period = _carry(_period(timexes, len(text), state.period, text))
-    return rows
 
 
 def _carry(period: str | None) -> str | None:
@@ -254,78 +276,81 @@ def _streak(n, unit: str, period: str | None) -> str | None:
     return f"{months // 12}-{months % 12 + 1:02d}/{end.year}-{end.month:02d}"
 
 
-def _indicator(text, s, clause, cmp, after, unit, kind, sent_figs) -> str:
+def _indicator(sent: Sentence, s: int, e: int, clause: str, cmp, unit: str, kind: str, seen: list[_Seen]) -> str:
     """Indicator of one figure, using the figures before it in the sentence.
 
     Comparisons and ranks measure the indicator just stated (增速高于全省6.2个百分点);
     分别 distributes a list of subjects over a list of numbers (工业投资、技改投资分别增长1.5%、50.1%).
     """
+    r = _rules()
+    text = sent.text
+    after = sent.tagged(e)
     c0 = s - len(clause)
-    same_clause = [f for f in sent_figs if f[4] == c0]
-    base = [f for f in sent_figs if f[2] in ("actual", "target", "forecast") and f[3] not in ("年", "个月")]
-    previous = base[-1][1] if base else None
+    same_clause = [f for f in seen if f.clause_start == c0]
+    base = [f for f in seen if f.kind in ("actual", "target", "forecast") and f.unit not in r["streak_units"]]
+    previous = base[-1].indicator if base else None
     k = clause.find("分别")
     if k >= 0:
         idx = len(same_clause)
         if kind == "rank":
-            prior = [f for f in base if f[4] != c0]
-            n = sum(1 for _ in regex.finditer(r"第|首位|倒数", clause[k:])) + 1
+            prior = [f for f in base if f.clause_start != c0]
+            n = len(r["rank_word"].findall(clause[k:])) + 1
             group = prior[-n:] if len(prior) >= n else prior
             if idx < len(group):
-                return group[idx][1]
+                return group[idx].indicator
         else:
-            subjects = [x for x in regex.split(r"[、和及]", clause[:k]) if x]
+            subjects = [(c0 + a, c0 + b) for a, b in _items(clause[:k])]
             if idx < len(subjects):
-                tail = regex.sub(r"[\d.%、]+", "", clause[k + 2:])
-                return build_indicator(subjects[idx] + tail, after, unit, kind, previous)
-    first = regex.split(r"[，；：]", text, maxsplit=1)[0]
-    subject = noun_phrase_before(first[: first.find("连续")] if "连续" in first else first)
+                tail = sent.tagged(c0 + k + 2, s).without(r["list_tail_drop"])
+                return build_indicator(sent.tagged(*subjects[idx]) + tail, after, unit, kind, previous)
+    first = r["first_clause"].split(text, maxsplit=1)[0]
+    cut = first.find("连续")
+    subject = noun_phrase_before(sent.tagged(0, cut if cut >= 0 else len(first)))
     if not subject and base:
-        subject = base[0][1]  # the sentence's topic: what its first figure measures
-    if subject and unit == "%" and r_growth(text[:s]):
+        subject = base[0].indicator  # the sentence's topic: what its first figure measures
+    if subject and unit == "%" and is_growth(text[:s]):
         subject = subject if subject.endswith("增速") else subject + "增速"
-    ind = build_indicator(clause if not cmp else clause[: cmp.start()], after, unit, kind, previous, subject)
-    if ind in _BARE_HEADS and (m := _LATER_REF.search(text, s)) and ind in m["ref"]:
+    own = sent.tagged(c0, c0 + cmp.start()) if cmp else sent.tagged(c0, s)
+    ind = build_indicator(own, after, unit, kind, previous, subject)
+    if ind in r["bare_heads"] and (m := r["later_reference"].search(text, s)) and ind in m["ref"]:
         # 集中区增速8.85%，高出全市工业总产值增速近7个百分点: like is compared with like
-        ref = _strip_scope(regex.sub(r"^(?:全市|全省|全国|我市|平均水平)", "", m["ref"]))
+        ref = strip_scope(r["reference_scope"].sub("", m["ref"]))
         return ref or ind
     return ind
 
 
-_BARE_HEADS = ("增速", "占比", "比重", "增幅")
-_LATER_REF = regex.compile(r"(?:高于|低于|高出|低出|快于|慢于)(?P<ref>[^，。；\d]{2,20}?)(?:近|约|超过)?[0-9]")
+def _items(text: str) -> list[tuple[int, int]]:
+    """Spans of the items of a list written with 、和及 (工业投资、技改投资)."""
+    out, start = [], 0
+    for m in _rules()["list_separator"].finditer(text):
+        if m.start() > start:
+            out.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
 
 
-def r_growth(before: str) -> bool:
-    return bool(regex.search(r"(?:增长|下降|增速|增幅|回升|下滑)(?:了)?$", before))
-
-
-_ANAPHORIC_YEAR = ("全年", "年度", "全年度", "当年")
-
-
-def _period(timexes, limit: int, carried: str | None, text: str = "") -> str | None:
+def _period(timexes: list[Timex], limit: int, carried: str | None, text: str = "") -> str | None:
     """The period of the last time expression before `limit`, else the carried one.
 
     A reader resolves time against what is already in play: 全年/年度 refer back to
     a year already named (过去一年 ... 全年目标); a starting point (从5月份开始)
     sets no period.
     """
+    r = _rules()
     period = carried
     for t in timexes:
         if t.end > limit or t.interval is None:
             continue
-        if text and (_START_BEFORE.search(text, 0, t.start) or _START_AFTER.match(text, t.end)
-                     or _REFERENCE.search(text, 0, t.start) or "同期" in t.text or text.startswith("同期", t.end)):
+        if text and (r["start_before"].search(text, 0, t.start) or r["start_after"].match(text, t.end)
+                     or r["reference_before"].search(text, 0, t.start) or "同期" in t.text
+                     or text.startswith("同期", t.end)):
             continue
         p = t.interval.period()
-        if t.text in _ANAPHORIC_YEAR and period:
+        if t.text in r["anaphoric_year"] and period:
             continue
-        if text and text.endswith("由", 0, t.start) and regex.search(r"转为|变为|转变为", text[t.end:limit]):
+        if text and text.endswith("由", 0, t.start) and r["changed_to"].search(text[t.end:limit]):
             continue  # 由1-4月的下降0.6%转为增长1.4%: 1-4月 belongs to the first figure only
         period = p
     return period
-
-
-_START_BEFORE = regex.compile(r"(?:从|自|自从)$")
-_START_AFTER = regex.compile(r"(?:开始|起|以来)")
-_REFERENCE = regex.compile(r"(?:(?<![同环])比|较|于|与|相比)$")  # 较4月, 高于去年同期: a comparison's reference

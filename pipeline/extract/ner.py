@@ -1,13 +1,13 @@
 """The span model: a character-level spaCy spancat trained by `python -m pipeline.train`.
 
 Tokens are characters (spacy.blank("zh")'s default segmenter), so a name's
-boundaries never depend on jieba; jieba words and the rule lexicons still reach
-the model as features (LEMMA = the word a character belongs to, TAG = its
-position in that word and the word's class: industry word, place, lead verb,
-uncommon word ...). spancat rather than ner because mentions nest (an
+boundaries never depend on the segmenter; the sentence's words from the one
+word pass and the rule lexicons still reach the model as features (LEMMA = the
+word a character belongs to, TAG = its position in that word and the word's
+class: industry word, place, lead verb, uncommon word ...). spancat rather than ner because mentions nest (an
 enterprise inside its project) and because the rules need a score per span to
 confirm their weak guesses. The spans it scores come from a loose candidate
-generator (entities.loose_candidates: every enumeration item, suffix boundary,
+generator (entity_candidates.loose_candidates: every enumeration item, suffix boundary,
 quoted name, uncommon word + industry word), so it learns to tell names from
 the hard negatives around them, which a few thousand sentences can teach. Loaded lazily, once per process, from the repository.
 """
@@ -17,13 +17,27 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..memo import per_document
+import numpy
+import spacy
+from spacy.attrs import DEP, LEMMA, TAG
+from spacy.language import Language
+from spacy.strings import hash_string
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import NumpyOps, get_current_ops
+from thinc.types import Ragged
+from threadpoolctl import ThreadpoolController
+
+from ..model import Sentence
 from ..resources import path as resource_path
+from ..segment import sentence_of
+from .entity_candidates import MAX_SIZE, context_tags, loose_candidates
+from .entity_rules import _words, is_common, is_place
 
 MODEL_DIR = "models/entities"
 SPANS_KEY = "sc"
 LABELS = ("enterprise", "project")
-MIN_SIZE, MAX_SIZE = 2, 16
+MIN_SIZE = 2
 _BREAK = set("，。；：！？、,;:!?（）()《》【】[] \t\r\n\u3000")
 _SPACE = re.compile(r"\s")  # re's \s is str.isspace (both Py_UNICODE_ISSPACE), found in C
 
@@ -36,9 +50,6 @@ def _spaced(text: str) -> bool:
 @cache
 def register() -> None:
     """Register the feature component and the suggester with spaCy (idempotent; needed before load)."""
-    from spacy.language import Language
-    from spacy.util import registry
-
     Language.component("bulletin_entity_features", func=featurize)
 
     @registry.misc("bulletin.entity_candidates.v1")
@@ -51,8 +62,6 @@ def register() -> None:
 
 @lru_cache(maxsize=65536)
 def _word_class(word: str) -> str:
-    from .entities import _words, is_common, is_place
-
     w = _words()
     for kind in ("facility", "company", "industry", "keep", "region", "category", "lead"):
         if word in w[kind]:
@@ -64,16 +73,15 @@ def _word_class(word: str) -> str:
     return "common" if is_common(word) else "rare"
 
 
-def _features(text: str) -> tuple[list[str], list[str], list[str]]:
-    """Per character of text: the jieba word holding it, B/M/E/S + the word's class, and the enumeration
-    it sits in (entities.context_tags)."""
-    from .entities import context_tags, tokens
-
+def _features(sent: Sentence) -> tuple[list[str], list[str], list[str]]:
+    """Per character of the sentence: the word holding it, B/M/E/S + the word's class, and the enumeration
+    it sits in (entity_candidates.context_tags)."""
+    text = sent.text
     word_at, tag_at = [], []
-    for word in tokens(text):
+    for word in sent.words:
         word_at += [word] * len(word)
         tag_at += _position_tags(len(word), _word_class(word))
-    if len(word_at) != len(text):  # jieba's words always spell the text; this only guards the indexing
+    if len(word_at) != len(text):  # the words always spell the text; this only guards the indexing
         word_at, tag_at = (word_at + [""] * len(text))[:len(text)], (tag_at + ["S-punct"] * len(text))[:len(text)]
     return word_at, tag_at, context_tags(text)
 
@@ -86,23 +94,24 @@ def _position_tags(n: int, cls: str) -> tuple[str, ...]:
     return ("B-" + cls,) + ("M-" + cls,) * (n - 2) + ("E-" + cls,)
 
 
-def featurize(doc, text: str | None = None, window: tuple[int, int] | None = None, features=None):
-    """Set LEMMA (the jieba word holding each character), TAG (B/M/E/S + the word's class) and DEP (the
-    enumeration the character sits in). `text` is doc.text, when the caller has it (Doc.text walks every
-    Token). With `window` (a, b), doc is text[a:b] and its features are those of the whole text, sliced:
-    a window of a sentence reads as it does inside the sentence."""
-    text = doc.text if text is None else text
-    word_at, tag_at, ctx = features or _features(text)
+def featurize(doc, sent: Sentence | None = None, window: tuple[int, int] | None = None, features=None):
+    """Set LEMMA (the word holding each character), TAG (B/M/E/S + the word's class) and DEP (the
+    enumeration the character sits in). `sent` is the sentence doc reads (its words from the word pass; a
+    bare doc gets a word pass of its own text). With `window` (a, b), doc is sent.text[a:b] and its features
+    are those of the whole sentence, sliced: a window of a sentence reads as it does inside the sentence."""
+    sent = sent if sent is not None else sentence_of(doc.text)
+    text = sent.text
+    word_at, tag_at, ctx = features or _features(sent)
     a, b = window or (0, len(text))
     doc.user_data["text"] = text[a:b]
+    if window is None:  # the whole sentence (training): the suggester's spans are its loose candidates
+        doc.user_data["asked"] = tuple(loose_candidates(sent, MAX_SIZE))
     if len(doc) != b - a:  # whitespace tokens: one Token at a time
         for t in doc:
             t.lemma_ = word_at[a + t.idx] or t.text
             t.tag_ = tag_at[a + t.idx]
             t.dep_ = ctx[a + t.idx]
         return doc
-    import numpy
-    from spacy.attrs import DEP, LEMMA, TAG
 
     # one token per character: all hashes in one array, no Token objects; each distinct string hashed once
     keys = [w or c for w, c in zip(word_at[a:b], text[a:b])] + tag_at[a:b] + ctx[a:b]
@@ -117,32 +126,21 @@ def make_doc(nlp, text: str):
     """nlp.make_doc for the character tokenizer, without its O(n^2) alignment when the text has no space."""
     if _spaced(text):
         return nlp.make_doc(text)
-    from spacy.tokens import Doc
 
     return Doc(nlp.vocab, words=list(text), spaces=[False] * len(text))
 
 
-@per_document()
-def _loose(text: str, max_size: int, bare_words: bool = True) -> tuple[tuple[int, int], ...]:
-    from .entities import loose_candidates
-
-    return tuple(loose_candidates(text, max_size, bare_words))
-
-
 def candidate_spans(docs, max_size: int, ops=None):
-    """The spans the model scores: entities.loose_candidates, a high-recall superset of the rules' names."""
-    import numpy
-    from thinc.api import get_current_ops
-    from thinc.types import Ragged
-
+    """The spans the model scores: those asked (doc.user_data["asked"], set by featurize and the Predictor),
+    else entity_candidates.loose_candidates of the doc's text, a high-recall superset of the rules' names."""
     ops = ops or get_current_ops()
     rows, lengths = [], []
     for doc in docs:
         n = 0
         text = doc.user_data.get("text") or doc.text
         one_per_char = len(doc) == len(text)  # token i is character i
-        asked = doc.user_data.get("asked")  # set by Predictor: the spans it wants scored
-        for a, b in (_loose(text, max_size) if asked is None else asked):
+        asked = doc.user_data.get("asked")
+        for a, b in (loose_candidates(sentence_of(text), max_size) if asked is None else asked):
             sp = (a, b) if one_per_char else doc.char_span(a, b, alignment_mode="expand")
             if sp is not None and len(sp):
                 rows.append((a, b) if one_per_char else (sp.start, sp.end))
@@ -176,8 +174,6 @@ def model_config(width: int = 32, depth: int = 2, window: int = 3, rows: int = 4
 
 def blank(**cfg):
     """An untrained pipeline: character tokenizer, features, spancat."""
-    import spacy
-
     register()
     nlp = spacy.blank("zh")
     nlp.add_pipe("bulletin_entity_features")
@@ -219,9 +215,6 @@ def blas_ops():
     """thinc's NumpyOps with its matrix products done by numpy's BLAS (OpenBLAS) rather than blis: the
     same products (scores agree to the 6th decimal, where a few round the other way), in a quarter less
     of the model's time. For inference only: training keeps blis, so `make train` stays reproducible."""
-    import numpy
-    from thinc.api import NumpyOps
-
     class BlasOps(NumpyOps):
         def gemm(self, x, y, out=None, trans1=False, trans2=False):
             x, y = (x.T if trans1 else x), (y.T if trans2 else y)
@@ -238,8 +231,6 @@ def _one_blas_thread():
     """The process's BLAS libraries (threadpoolctl, found once): predict holds them to one thread, since
     documents are what runs in parallel (--jobs) and BLAS threads on top would oversubscribe the cores
     (and make --jobs 1 use more than one)."""
-    from threadpoolctl import ThreadpoolController
-
     return ThreadpoolController()
 
 
@@ -247,7 +238,6 @@ class _Window:
     """What spancat reads of a Doc (its feature columns, its length, the spans asked about), for a
     window of a sentence without whitespace, where token i is character i: building a real Doc per
     window (Token structs, lexemes, StringStore entries) cost a third of the model's time."""
-
     __slots__ = ("columns", "user_data")
 
     def __init__(self, columns, text: str, asked: list[tuple[int, int]]):
@@ -263,23 +253,17 @@ class _Window:
 
 @lru_cache(maxsize=1024)
 def _tag_hashes(n: int, cls: str) -> tuple[int, ...]:
-    from spacy.strings import hash_string
-
     return tuple(hash_string(t) for t in _position_tags(n, cls))
 
 
 @lru_cache(maxsize=65536)
 def _word_hashes(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """LEMMA and TAG hashes of a word's characters."""
-    from spacy.strings import hash_string
-
     return (hash_string(word),) * len(word), _tag_hashes(len(word), _word_class(word))
 
 
 @cache
 def _dep_hashes() -> dict[str, int]:
-    from spacy.strings import hash_string
-
     return {k: hash_string(k) for k in ("O", "L-enterprise", "L-project", "L-other")}
 
 
@@ -288,12 +272,9 @@ class _Columns:
     of the character's lexeme (as a Doc's tokens have them), LEMMA, TAG and DEP as featurize sets them,
     computed per word and per character code rather than per Token. A test pins them to featurize's
     Doc, column by column."""
-
     KNOWN = ("NORM", "LEMMA", "TAG", "DEP", "SHAPE")
 
     def __init__(self, vocab, attrs):
-        import numpy
-
         attrs = [str(a) for a in attrs]
         if sorted(attrs) != sorted(self.KNOWN):
             raise ValueError(f"the model embeds {attrs}; _Columns knows {self.KNOWN}")
@@ -303,8 +284,6 @@ class _Columns:
         self._shape = numpy.zeros(0x110000, dtype="uint64")
 
     def _lexemes(self, codes):
-        import numpy
-
         norm = self._norm[codes]
         if not norm.all():
             for c in numpy.unique(codes[norm == 0]).tolist():
@@ -313,16 +292,13 @@ class _Columns:
             norm = self._norm[codes]
         return norm, self._shape[codes]
 
-    def __call__(self, text: str):
-        """The (len(text), 5) column array, or None when jieba's words do not spell the text."""
-        import numpy
-        from spacy.strings import hash_string
+    def __call__(self, sent: Sentence):
+        """The (len(text), 5) column array, or None when the words do not spell the text."""
 
-        from .entities import context_tags, tokens
-
+        text = sent.text
         lemma: list[int] = []
         tag: list[int] = []
-        for word in tokens(text):
+        for word in sent.words:
             word_lemma, word_tag = _word_hashes(word)
             lemma += word_lemma
             tag += word_tag
@@ -343,7 +319,6 @@ class Predictor:
 
     The model reads only the windows around the spans asked about (windows()); a text with none is
     not read at all."""
-
     def __init__(self, nlp, min_score: float = 0.05, ops=None):
         self.nlp = nlp
         self.min_score = min_score
@@ -356,21 +331,22 @@ class Predictor:
         extractor = next(n for n in model.walk() if n.name == "extract_features")
         self.columns = _Columns(nlp.vocab, extractor.attrs["columns"])
 
-    def __call__(self, texts: list[str], asks: list | None = None) -> list[list[tuple[int, int, str, float]]]:
+    def __call__(self, sentences: list[Sentence], asks: list | None = None) -> list[list[tuple[int, int, str, float]]]:
         nlp = self.nlp
         sc = nlp.get_pipe("spancat")
-        out: list[list[tuple[int, int, str, float]]] = [[] for _ in texts]
-        docs, where = [], []  # one doc per window: (text index, window start)
-        for i, t in enumerate(texts):
-            spans = _loose(t, MAX_SIZE) if asks is None else asks[i]
+        out: list[list[tuple[int, int, str, float]]] = [[] for _ in sentences]
+        docs, where = [], []  # one doc per window: (sentence index, window start)
+        for i, sent in enumerate(sentences):
+            t = sent.text
+            spans = loose_candidates(sent, MAX_SIZE) if asks is None else asks[i]
             if not spans or not t.strip():
                 continue
-            cols = None if _spaced(t) else self.columns(t)
-            feats = _features(t) if cols is None else None
+            cols = None if _spaced(t) else self.columns(sent)
+            feats = _features(sent) if cols is None else None
             for a, b in windows(spans, t, self.context):
                 asked = [(s - a, e - a) for s, e in spans if a <= s and e <= b]
                 if cols is None:  # whitespace is no token of its own: a real Doc maps tokens to characters
-                    doc = featurize(make_doc(nlp, t[a:b]), t, (a, b), feats)
+                    doc = featurize(make_doc(nlp, t[a:b]), sent, (a, b), feats)
                     doc.user_data["asked"] = asked
                 else:
                     doc = _Window(cols[a:b], t[a:b], asked)
@@ -398,7 +374,6 @@ class Predictor:
 
 
 def load(model_dir: str | Path):
-    import spacy
 
     register()
     return spacy.load(str(model_dir))

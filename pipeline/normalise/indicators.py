@@ -6,8 +6,13 @@ in the lexicon's rules file) catches paraphrases the lexicon does not list.
 """
 from __future__ import annotations
 
+from collections import Counter
 from functools import cache, lru_cache
 
+import regex
+from rapidfuzz import fuzz
+
+from ..model import Tagged
 from ..resources import load_toml, load_tsv
 
 
@@ -50,10 +55,6 @@ def similarity(a: str, b: str) -> float:
     Overlap catches reordered paraphrases (标准化厂房建设面积 / 新建标准化厂房面积)
     that an edit distance scores low.
     """
-    from collections import Counter
-
-    from rapidfuzz import fuzz
-
     if not a or not b:
         return 0.0
     common = sum((Counter(a) & Counter(b)).values())
@@ -81,8 +82,6 @@ def _similar(a: str, b: str) -> bool:
 
 @cache
 def _phrase_rules() -> dict:
-    import regex
-
     raw = load_toml("rules/indicators.toml")
     out = {k: regex.compile(v["pattern"]) for k, v in raw.items() if "pattern" in v}
     out["suffix_by_unit"] = {k: v for k, v in raw["suffix_by_unit"].items() if k != "description"}
@@ -98,17 +97,27 @@ def _phrase_rules() -> dict:
     return out
 
 
-_QUOTES = __import__("regex").compile(r"[“”‘’「」『』\"]")
+_QUOTES = "“”‘’「」『』\""
 
 
-def _has_subject(clause: str, head: str) -> bool:
+def _strip_lead(t: Tagged) -> Tagged:
+    """Without the scope, time and discourse words that open it (strip_leading)."""
+    m = _phrase_rules()["strip_leading"].match(t.text)
+    return t.cut(m.end()) if m else t
+
+
+def _strip_tail(t: Tagged) -> Tagged:
+    """Without the verbs, modals and particles that close it (strip_trailing)."""
+    m = _phrase_rules()["strip_trailing"].search(t.text)
+    return t.cut(0, m.start()) if m else t
+
+
+def _has_subject(clause: Tagged, head: str) -> bool:
     """Whether the clause names its own subject before the head (县域工业集中区实现产值)."""
-    from ..segmenters import pos_tag
-
     r = _phrase_rules()
-    k = clause.rfind(head)
-    lead = r["strip_leading"].sub("", clause[:k] if k >= 0 else clause)
-    return any(_nounish(t, r["np_tags"]) or t in ("ns", "nr") for _, t in pos_tag(lead))
+    k = clause.text.rfind(head)
+    lead = _strip_lead(clause.cut(0, k) if k >= 0 else clause)
+    return any(_nounish(t, r["np_tags"]) or t in ("ns", "nr") for _, t in lead.pairs)
 
 
 def stem(indicator: str) -> str:
@@ -119,47 +128,41 @@ def stem(indicator: str) -> str:
     return indicator
 
 
-def _noun_skip(text: str) -> str:
+def _noun_skip(text: Tagged) -> Tagged:
     """Text after the counted noun: 25户企业被认定为… -> 被认定为…"""
-    from ..segmenters import pos_tag
-
     r = _phrase_rules()
     n = 0
-    for word, tag in pos_tag(text[:12]):
+    for word, tag in text.cut(0, 12).pairs:
         if not _nounish(tag, r["np_tags"]):
             break
         n += len(word)
-    return text[n:]
+    return text.cut(n)
 
 
 def _nounish(tag: str, tags: tuple[str, ...]) -> bool:
     return tag.startswith(tags)
 
 
-def noun_phrase_after(after: str) -> str:
+def noun_phrase_after(after: Tagged) -> str:
     """The noun phrase a number counts when it comes first: 100个重点工业项目实施… -> 重点工业项目.
 
     Verbs before the first noun modify it (98户退库留基企业); the first verb after a noun ends it.
     """
-    import regex
-
-    from ..segmenters import pos_tag
-
     r = _phrase_rules()
-    after = _QUOTES.sub("", after)
-    m = r["after_skip"].match(after)
-    text = after[m.end():] if m else after
-    d = r["designation"].match(_noun_skip(text))
+    after = after.without(_QUOTES)
+    m = r["after_skip"].match(after.text)
+    text = after.cut(m.end()) if m else after
+    d = r["designation"].match(_noun_skip(text).text)
     if d:
         return d["np"]
     out: list[str] = []
     seen_noun = False
-    if (t := r["threshold_after"].match(text)) and t.end() < len(text):
-        rest = text[t.end():]
-        head = noun_phrase_after(rest) or (regex.match(r"\p{Han}{2,6}?(?=[，。；、]|$)", rest) or [""])[0]
+    if (t := r["threshold_after"].match(text.text)) and t.end() < len(text):
+        rest = text.cut(t.end())
+        head = noun_phrase_after(rest) or (_HEAD_AFTER.match(rest.text) or [""])[0]
         if head:
             return t["lead"] + t["cond"] + head  # 产值过百亿元的首位产业 -> 产值过百亿元首位产业
-    for word, tag in pos_tag(text[:24]):
+    for word, tag in text.cut(0, 24).pairs:
         if _nounish(tag, r["np_tags"]):
             seen_noun = seen_noun or tag.startswith("n") or tag in ("vn", "j", "l")
             out.append(word)
@@ -170,14 +173,14 @@ def noun_phrase_after(after: str) -> str:
     return "".join(out) if seen_noun else ""
 
 
-def noun_phrase_before(before: str) -> str:
-    """The subject phrase right before a number, verbs and scope/time words removed."""
-    from ..segmenters import pos_tag
+_HEAD_AFTER = regex.compile(r"\p{Han}{2,6}?(?=[，。；、]|$)")
 
+
+def noun_phrase_before(before: Tagged) -> str:
+    """The subject phrase right before a number, verbs and scope/time words removed."""
     r = _phrase_rules()
-    text = r["strip_trailing"].sub("", _QUOTES.sub("", before))
+    tagged = list(_strip_tail(before.without(_QUOTES)).cut(-30).pairs)
     out: list[str] = []
-    tagged = list(pos_tag(text[-30:]))
     i = len(tagged) - 1
     while i >= 0:
         word, tag = tagged[i]
@@ -205,7 +208,7 @@ def noun_phrase_before(before: str) -> str:
             break
         i -= 1
     phrase = r["strip_leading"].sub("", "".join(reversed(out)))
-    return _strip_scope(phrase)
+    return strip_scope(phrase)
 
 
 @cache
@@ -215,7 +218,12 @@ def _scope_surfaces() -> tuple[str, ...]:
                                                    key=lambda x: -len(x["surface"])))
 
 
-def _strip_scope(phrase: str) -> str:
+def is_growth(before: str) -> bool:
+    """Whether a percentage right after this text is a growth rate (增长11.4%)."""
+    return bool(_phrase_rules()["growth"].search(before))
+
+
+def strip_scope(phrase: str) -> str:
     """Drop a place at the start of a phrase: the place is the scope, not the indicator."""
     for surface in _scope_surfaces():
         if phrase.startswith(surface) and len(phrase) > len(surface):
@@ -223,40 +231,39 @@ def _strip_scope(phrase: str) -> str:
     return phrase
 
 
-def build_indicator(clause_before: str, after: str, unit: str, kind: str, previous: str | None,
+def build_indicator(clause_before: Tagged, after: Tagged, unit: str, kind: str, previous: str | None,
                     sentence_subject: str = "") -> str:
     """A short indicator name: the noun phrase the number measures, plus what of it is measured.
 
     Counts name the thing counted (after the number when it follows: 25户企业), amounts
     and rates the subject before the number; 增速/占比/面积/数 say what is measured.
     """
-    import regex
-
     r = _phrase_rules()
-    if unit == "%" and kind not in ("comparison", "rank") and (m := r["share_of"].search(clause_before)):
-        a = noun_phrase_before(m["a"]) or stem(previous or sentence_subject or "")
+    text = clause_before.text
+    if unit == "%" and kind not in ("comparison", "rank") and (m := r["share_of"].search(text)):
+        a = noun_phrase_before(clause_before.cut(*m.span("a"))) or stem(previous or sentence_subject or "")
         b = r["strip_leading"].sub("", r["strip_trailing"].sub("", m["b"]))
         if a:
             return canonical(a + "占" + b + "比重")
     if kind in ("comparison", "rank") and (previous or sentence_subject):
         return previous or sentence_subject
     suffix = r["suffix_by_unit"].get(unit, "")
-    growth = unit == "%" and bool(r["growth"].search(clause_before))
-    share = unit == "%" and bool(r["share"].search(clause_before))
-    streak = r["streak"].search(clause_before)
-    before = noun_phrase_before(clause_before[: streak.start()] if streak else clause_before)
-    if unit == "%" and before and clause_before.endswith(before) and not before.endswith(r["heads"]):
+    growth = unit == "%" and bool(r["growth"].search(text))
+    share = unit == "%" and bool(r["share"].search(text))
+    streak = r["streak"].search(text)
+    before = noun_phrase_before(clause_before.cut(0, streak.start()) if streak else clause_before)
+    if unit == "%" and before and text.endswith(before) and not before.endswith(r["heads"]):
         share = True  # 安康毛绒玩具企业80%属于…: a percentage right after a noun is its share
     if streak:
         base = before or previous or ""
         return canonical(base) + "连续" + ("年数" if unit == "年" else "月数")
     phrase = ""
     if unit == "%" and not before:
-        phrase = noun_phrase_after(after[r["share_after"].match(after).end():])
+        phrase = noun_phrase_after(after.cut(r["share_after"].match(after.text).end()))
         share = share or (bool(phrase) and not phrase.endswith(r["heads"]))
     if not phrase and (suffix == "数" or unit in ("元", "人") or not before):
         phrase = noun_phrase_after(after)
-        adjacent = before and regex.sub(r"的$", "", clause_before).endswith(before)
+        adjacent = before and text.removesuffix("的").endswith(before)
         if phrase in r["after_generic"]:
             phrase = ""
         elif phrase and before and (phrase in r["generic"] or (adjacent and len(phrase) <= 4)):

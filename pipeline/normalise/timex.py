@@ -17,7 +17,7 @@ from functools import cache
 import regex
 
 from ..memo import per_document
-from ..resources import load_toml, load_tsv
+from ..resources import expand_defs, load_toml, load_tsv
 
 
 @dataclass(frozen=True)
@@ -285,13 +285,6 @@ def _holiday_date(name: str, y: int) -> date:
     return dates[y]  # KeyError (outside the table) -> unresolvable
 
 
-def _expand(pattern: str, defs: dict[str, str]) -> str:
-    for _ in range(5):  # defs may use defs
-        for k, v in defs.items():
-            pattern = pattern.replace(f"@{k}@", v)
-    return pattern
-
-
 @cache
 def rules() -> tuple[Rule, ...]:
     """Compiled timex rules (lazily, once)."""
@@ -299,8 +292,8 @@ def rules() -> tuple[Rule, ...]:
     defs = dict(data["defs"], HOL=_holidays()[""])
     out = []
     for r in data["rule"]:
-        body = _expand(r["pattern"], defs)
-        full = _expand(f"(?P<asof>@ASOF@)?(?:{body})(?P<since>@SINCE@)?", defs)
+        body = expand_defs(r["pattern"], defs)
+        full = expand_defs(f"(?P<asof>@ASOF@)?(?:{body})(?P<since>@SINCE@)?", defs)
         out.append(Rule(r["name"], r["kind"], r["role"], regex.compile(full),
                         tuple(r.get("examples", ())), tuple(r.get("counterexamples", ()))))
     return tuple(out)

@@ -6,6 +6,8 @@ import tomllib
 from functools import cache
 from importlib import resources
 
+import regex
+
 
 def path(rel: str):
     return resources.files(__name__).joinpath(rel)
@@ -21,3 +23,16 @@ def load_tsv(rel: str) -> tuple[dict, ...]:
     """Rows of a TSV lexicon; lines starting with # are comments."""
     lines = [l for l in path(rel).read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
     return tuple(csv.DictReader(lines, delimiter="\t"))
+
+
+def expand_defs(pattern: str, defs: dict[str, str]) -> str:
+    """Replace @NAME@ by defs[NAME] until none is left (defs may use defs); an unknown or circular name is
+    an error in the rules file, reported with its name."""
+    for _ in range(len(defs) + 1):
+        new = regex.sub(r"@(\w+)@", lambda m: defs[m[1]] if m[1] in defs else m[0], pattern)
+        if new == pattern:
+            break
+        pattern = new
+    if left := [n for n in regex.findall(r"@(\w+)@", pattern) if n in defs]:
+        raise ValueError(f"circular definitions in a rules file: {sorted(set(left))}")
+    return pattern
