@@ -39,10 +39,20 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Part:
-    """A top-level part of the text: its heading, what it does (review / plan / other) and the year it is about."""
+    """A top-level part of the text: its heading, what it does (review / plan / other) and the year it is about
+    (a review of 过去五年 covers first_year to year)."""
     heading: str
     role: str = "other"
     year: int | None = None
+    first_year: int | None = None
+    dated: bool = False    # the year comes from the headings (2022年工作回顾, 过去五年, after a dated review)
+
+    @property
+    def period(self) -> str | None:
+        """The GUIDE's period string of the years the part is about ("2022", "2018/2022")."""
+        if self.year is None:
+            return None
+        return str(self.year) if self.first_year in (None, self.year) else f"{self.first_year}/{self.year}"
 
 
 NO_PART = Part("", "other", None)

@@ -18,6 +18,7 @@ from .extract.deadlines import extract_deadlines
 from .extract.entities import extract_mentions
 from .extract.figures import extract_figures
 from .metadata import read_metadata
+from .parts import assign_parts
 from .model import (DeadlineRow, Document, DocumentRow, FigureRow, LocalDeadline, LocalFigure, LocalMention,
                     MentionRow, SentenceRow)
 from .segment import sentences as build_sentences
@@ -70,10 +71,11 @@ def metadata_stage(ctx) -> None:
 
 @stage(requires=("source", "doc_id", "clean", "header_n", "meta", "settings"), provides=("document",))
 def segment_stage(ctx) -> None:
-    """The Document: sentences with their sections, paragraphs and the one word pass."""
-    ct, doc_id = ctx["clean"], ctx["doc_id"]
+    """The Document: sentences with their sections, paragraphs, parts and the one word pass."""
+    ct, doc_id, meta = ctx["clean"], ctx["doc_id"], ctx["meta"]
     sents = build_sentences(ct, _body_start(ct, ctx["header_n"]), doc_id, ctx["settings"].segmenter)
-    ctx["document"] = Document(doc_id, ctx["source"], ct, ctx["meta"], sents)
+    parts = assign_parts(sents, meta.reference_date or meta.speech_date)
+    ctx["document"] = Document(doc_id, ctx["source"], ct, meta, sents, parts)
 
 
 @stage(requires=("document",), provides=("figures",))

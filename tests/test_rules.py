@@ -9,7 +9,7 @@ import regex
 
 from pipeline.resources import load_toml
 
-RULE_FILES = ["clean", "metadata", "sections", "figures", "indicators"]
+RULE_FILES = ["clean", "metadata", "sections", "figures", "indicators", "parts"]
 
 
 def _cases():

@@ -17,7 +17,7 @@ from functools import cache
 
 import regex
 
-from ..model import LocalFigure, Metadata, Sentence
+from ..model import LocalFigure, Metadata, Part, Sentence
 from ..normalise import numbers
 from ..normalise.indicators import (build_indicator, canonical, is_growth, noun_phrase_after, noun_phrase_before,
                                     strip_scope)
@@ -76,8 +76,8 @@ def extract_figures(sentences: list[Sentence], meta: Metadata) -> list[LocalFigu
     out: list[LocalFigure] = []
     carried, paragraph = None, None
     for sent in sentences:
-        if sent.paragraph != paragraph:
-            carried, paragraph = None, sent.paragraph
+        if sent.paragraph != paragraph:  # a new paragraph: only the part's own years are in play
+            carried, paragraph = _part_period(sent.part), sent.paragraph
         found, carried = sentence_figures(sent, meta, carried)
         out.extend(found)
     return out
@@ -141,10 +141,10 @@ def _figure(sent: Sentence, meta: Metadata, s: int, e: int, q: numbers.Quantity,
     c0 = s - len(clause)
     cmp_at = r["comparison"].search(clause)
     period = _period(timexes, c0 + cmp_at.start() if cmp_at else s, carried, text)
-    kind, cmp = _kind(before, clause, after, unit, period, when, r)
+    kind, cmp = _kind(before, clause, after, unit, period, when, sent.part, r)
     if kind == "target" and when:
         own = [t for t in timexes if t.start >= c0 and t.interval is not None and t.interval.end > when]
-        period = _period(own, s, None, text) or str(when.year)  # 去年确定的资金 is not the target's year
+        period = _period(own, s, None, text) or _plan_year(sent.part, when)  # 去年确定的资金 is not its year
     if r["streak"].search(before) and unit in r["streak_units"]:
         period = _streak(q.value, unit, _period(timexes, len(text), carried, text)) or period
     elif kind == "rank" and seen and seen[-1].unit in r["streak_units"] and seen[-1].period:
@@ -202,8 +202,30 @@ def _window(before: str, n: int) -> str:
     return before[k + 1:]
 
 
-def _kind(before: str, clause: str, after: str, unit: str, period: str | None, when, r: dict):
-    """actual / target / comparison / rank / forecast, and the comparison match if any."""
+def _part_period(part: Part) -> str | None:
+    """The period a review part's figures have when their sentences name none: the reviewed year(s)."""
+    return part.period if part.role == "review" and part.dated else None
+
+
+def _plan_year(part: Part, when) -> str:
+    """The year a target is for when its clause names none: the plan part's year, else the text's year."""
+    return str(part.year) if part.role == "plan" and part.dated else str(when.year)
+
+
+def _kind(before: str, clause: str, after: str, unit: str, period: str | None, when, part: Part, r: dict):
+    """actual / target / comparison / rank / forecast, and the comparison match if any.
+
+    The part decides what the sentence leaves open: in a review part a figure is an actual even under a
+    task verb (新增减税降费15.89亿元), in a plan part a goal is a target without a modal word of its own
+    (完成高标准农田建设26.72万亩), unless it states a present or past fact."""
+    kind, cmp = _sentence_kind(before, clause, after, unit, period, when, part, r)
+    if kind == "target" and part.role == "review" and part.dated:
+        return "actual", cmp
+    return kind, cmp
+
+
+def _sentence_kind(before: str, clause: str, after: str, unit: str, period: str | None, when, part: Part,
+                   r: dict):
     if unit == "位":
         return "rank", None
     cmp = r["comparison"].search(clause)
@@ -225,9 +247,9 @@ def _kind(before: str, clause: str, after: str, unit: str, period: str | None, w
     bounds = period_bounds(period)
     if bounds and when and bounds[1] <= when:
         return "actual", None
-    if r["task"].search(clause):
+    if (part.role == "plan" and part.dated) or r["task"].search(clause):
         return "target", None
-    if bounds and when and period == str(when.year):
+    if bounds and when and period == _plan_year(part, when):
         return "target", None
     return "actual", None
 
