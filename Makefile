@@ -6,13 +6,16 @@ STAMP := $(VENV)/.installed
 CORPUS ?= corpus
 OUT ?= extracted
 JOBS ?= 1
+GOLD_REPORTS ?= ../shared/gold_reports
 
 .PHONY: help extract test test-slow eval eval-lodo train pkuseg bench notebooks lock clean-venv
 
 help:
 	@echo "make extract    set up .venv and write $(OUT)/ from $(CORPUS)/ (exit 3 from the pipeline = some inputs rejected: a warning)"
 	@echo "make test       set up .venv and run the test suite (also run by CI)"
-	@echo "make eval       score the existing $(OUT)/ against tests/gold/"
+	@echo "make eval       score both development sets: the existing $(OUT)/ against tests/gold/ (not re-run),"
+	@echo "                and the work reports of $(GOLD_REPORTS) (extracted into .cache/eval/, cached;"
+	@echo "                skipped with a note if absent). ARGS=--errors lists every error behind the scores"
 	@echo "make pkuseg     install the optional pkuseg segmenter (builds from source)"
 	@echo "make train      retrain the shipped NER model (by hand; deterministic from its seed)"
 	@echo "make eval-lodo  leave-one-document-out evaluation of rules, model, rules+model (by hand)"
@@ -38,7 +41,7 @@ test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
 
 eval: $(STAMP)
-	@$(BIN)/python -m pipeline eval --extracted $(OUT) --gold tests/gold
+	@$(BIN)/python -m pipeline eval --extracted $(OUT) --gold-reports $(GOLD_REPORTS) $(ARGS)
 
 eval-lodo: $(STAMP)
 	$(BIN)/python -m pipeline.train --lodo

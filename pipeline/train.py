@@ -10,8 +10,8 @@ industry, place, facility and company words swapped within their lexicon
 class), so that the model learns the contexts and shapes of names rather than
 the names; and silver: the rule layer's strong proposals over those rewritten
 sentences, where they add a span the projection lacks. A held-out document's
-text is never seen in training. Scores use pipeline.evaluate (pinned to the
-shared score.py). Deterministic from --seed: one thread, seeded shuffles.
+text is never seen in training. Scores use pipeline.evaluate (the shared
+score.py, vendored). Deterministic from --seed: one thread, seeded shuffles.
 """
 from __future__ import annotations
 

@@ -1,9 +1,68 @@
+"""Fixtures shared by the test modules, and the builders of input files they write (PDF, DOCX, noise).
+
+The builders are plain functions rather than fixtures because parametrize lists call them (inside
+lambdas) to make their cases; modules import them with `from conftest import make_pdf, ...`.
+"""
+import io
+import random
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
 ROOT = Path(__file__).resolve().parent.parent
+PDF_FONT = "STSong-Light"  # reportlab's built-in CID font for Chinese: no font file needed
+
+
+def make_pdf(pages: list[list[str]] | None, width: int = 45) -> bytes:
+    """A PDF with a text layer, one list of lines per page (10 pt, top down). A line longer than `width`
+    characters wraps, a page that fills up continues on the next; empty lines take no room.
+    pages=None: one page with only a filled rectangle, i.e. a scan without a text layer."""
+    pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for lines in pages or [[]]:
+        c.setFont(PDF_FONT, 10)
+        y = 800
+        for line in lines:
+            while line:
+                if y < 40:
+                    c.showPage()
+                    c.setFont(PDF_FONT, 10)
+                    y = 800
+                c.drawString(40, y, line[:width])
+                line, y = line[width:], y - 14
+        if pages is None:
+            c.rect(50, 50, 400, 600, fill=1)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def make_docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
+    """A Word document: the paragraphs, then the table (rows of cell texts) if given."""
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    if table:
+        t = d.add_table(rows=len(table), cols=len(table[0]))
+        for i, row in enumerate(table):
+            for j, cell in enumerate(row):
+                t.cell(i, j).text = cell
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def random_bytes(n: int, seed: int, nul: bool = True) -> bytes:
+    """n seeded random bytes (binary garbage); nul=False replaces NUL bytes by 0x01."""
+    rnd = random.Random(seed)
+    data = bytes(rnd.randrange(256) for _ in range(n))
+    return data if nul else data.replace(b"\0", b"\x01")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """The command line explains itself and reports failures with exit codes."""
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,8 @@ def cli(*args):
 @pytest.mark.parametrize("args,words", [
     (["--help"], ["extract", "eval", "history"]),
     (["extract", "--help"], ["--jobs", "--segmenter", "--out", "exit status"]),
-    (["eval", "--help"], ["--gold", "--json"]),
+    (["eval", "--help"], ["--gold", "--json", "--errors", "--gold-reports", "--reports-kb", "work reports",
+                          "bulletins", "../shared/gold_reports", ".cache/eval/gold_reports", "not"]),
 ], ids=["main", "extract", "eval"])
 def test_help(args, words):
     r = cli(*args)
@@ -30,11 +32,33 @@ def test_missing_corpus_is_a_clear_failure(tmp_path):
     assert "does not exist" in r.stderr
 
 
-def test_eval_prints_the_table():
-    r = cli("eval")
-    assert r.returncode == 0
+REPORTS = ROOT.parent / "shared" / "gold_reports"
+
+
+def test_eval_scores_both_sets(tmp_path):
+    """`make eval`: the bulletins' committed KB, then the work reports extracted into --reports-kb."""
+    r = cli("eval", "--reports-kb", str(tmp_path / "kb"), "--cache", str(tmp_path / "docs"))
+    assert r.returncode == 0, r.stderr
+    bulletins, reports = r.stdout.split("\n\n== ")
+    assert bulletins.startswith("== bulletins: extracted against tests/gold\n")
     for metric in ("figures.strict", "deadlines", "enterprises", "links", "fig.period", "doc.speaker"):
-        assert metric in r.stdout
+        assert metric in bulletins
+    if REPORTS.is_dir():
+        assert reports.startswith("work reports: ") and "against" in reports.splitlines()[0]
+        assert "figures.full" in reports and (tmp_path / "kb" / "figures.csv").exists()
+    else:
+        assert reports.startswith("work reports") and "skipped" in reports
+
+
+def test_eval_says_why_a_set_is_skipped(tmp_path):
+    r = cli("eval", "--gold-reports", str(tmp_path / "nowhere"), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert set(out) == {"bulletins", "work_reports"} and "figures" in out["bulletins"]["prf"]
+    why = out["work_reports"]["skipped"]
+    assert "nowhere/texts not found" in why and "--gold-reports" in why
+    text = cli("eval", "--gold-reports", str(tmp_path / "nowhere")).stdout
+    assert text.rstrip().splitlines()[-1].startswith("== work reports (") and "skipped" in text.splitlines()[-1]
 
 
 def test_readme_make_targets_exist():

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import make_pdf
 from pipeline import write
 from pipeline.config import PROJECT_DIR
 
@@ -154,25 +155,8 @@ def _corpus(folder: Path, variant: str) -> Path:
     folder.mkdir(parents=True)
     for p in sorted(CORPUS.glob("*.txt")):
         (folder / p.name).write_text(p.read_text(encoding="utf-8") + f"\n附：{variant}版。\n", encoding="utf-8")
-    (folder / "bulletin.pdf").write_bytes(_pdf(f"{variant}：全市工业增加值同比增长12.5%。"))
+    (folder / "bulletin.pdf").write_bytes(make_pdf([[f"{variant}：全市工业增加值同比增长12.5%。"]]))
     return folder
-
-
-def _pdf(line: str) -> bytes:
-    import io
-
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.setFont("STSong-Light", 12)
-    c.drawString(72, 720, line)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
 
 
 def _extract(corpus: Path, out: Path) -> subprocess.Popen:

@@ -12,7 +12,6 @@ import ctypes
 import io
 import json
 import os
-import random
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Callable
 
 import pytest
 
+from conftest import make_docx, make_pdf, random_bytes
 from pipeline.config import PROJECT_DIR, load_settings
 from pipeline.corpus import run
 from test_offsets import check_rows, kb_sources, read_kb
@@ -51,53 +51,11 @@ def run_alone(tmp: Path, name: str, data: bytes) -> dict[str, list[dict]]:
     return kb
 
 
-def _pdf(lines: list[str] | None) -> bytes:
-    """A PDF with Chinese text through reportlab's CID font; None: a page with only a filled rectangle."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    y = 800
-    c.setFont("STSong-Light", 10)
-    for line in lines or []:
-        while line:
-            c.drawString(40, y, line[:45])
-            line, y = line[45:], y - 14
-            if y < 40:
-                c.showPage()
-                c.setFont("STSong-Light", 10)
-                y = 800
-    if lines is None:
-        c.rect(50, 50, 400, 600, fill=1)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
-def _docx(lines: list[str], table: list[list[str]] | None = None) -> bytes:
-    import docx
-
-    d = docx.Document()
-    for line in lines:
-        d.add_paragraph(line)
-    if table:
-        t = d.add_table(rows=len(table), cols=len(table[0]))
-        for i, row in enumerate(table):
-            for j, cell in enumerate(row):
-                t.cell(i, j).text = cell
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
-
-
 def _damaged_docx() -> bytes:
     """A .docx whose document.xml deflate stream is overwritten in the middle (zlib fails, not zipfile)."""
     import zipfile
 
-    data = bytearray(_docx(LINES))
+    data = bytearray(make_docx(LINES))
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
     mid = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + info.compress_size // 2
     data[mid:mid + 16] = b"\xff" * 16
@@ -121,11 +79,6 @@ def _html(lines: list[str]) -> bytes:
     return (f"<html><head><meta charset='gbk'><title>通报</title></head><body><div class='nav'>首页 &gt; 政务公开"
             f"</div><div class='content'>{body}</div><div class='footer'>版权所有 网站标识码</div></body></html>"
             ).encode("gbk")
-
-
-def _garbage(n: int, seed: int) -> bytes:
-    rnd = random.Random(seed)
-    return bytes(rnd.randrange(256) for _ in range(n))
 
 
 def _trad(text: str) -> str:
@@ -181,16 +134,16 @@ CASES = [
     Case("empty", _put("empty.txt", b""), "empty.txt", "empty", "empty file (0 bytes)"),
     Case("whitespace-only", _put("blank.txt", " \r\n\t\u3000\n\n".encode()), "blank.txt", "whitespace_only",
          "only whitespace"),
-    Case("binary-garbage", _put("garbage.txt", lambda: _garbage(8192, 1)), "garbage.txt", "binary",
+    Case("binary-garbage", _put("garbage.txt", lambda: random_bytes(8192, 1)), "garbage.txt", "binary",
          "binary data, not text"),
-    Case("binary-garbage-no-nul", _put("noise.txt", lambda: _garbage(8192, 2).replace(b"\0", b"\1")),
+    Case("binary-garbage-no-nul", _put("noise.txt", lambda: random_bytes(8192, 2, nul=False)),
          "noise.txt", "binary", "binary data, not text"),
     Case("gbk-cut-inside-a-character", _put("cut.txt", TEXT.rstrip().encode("gbk")[:-1]), "cut.txt", "undecodable",
          "not valid gb18030 (GBK) near byte"),
-    Case("docx-renamed-txt", _put("word.txt", lambda: _docx(LINES[:5])), "word.txt", "binary", "binary data"),
-    Case("scanned-pdf", _put("scan.pdf", lambda: _pdf(None)), "scan.pdf", "no_text_layer",
+    Case("docx-renamed-txt", _put("word.txt", lambda: make_docx(LINES[:5])), "word.txt", "binary", "binary data"),
+    Case("scanned-pdf", _put("scan.pdf", lambda: make_pdf(None)), "scan.pdf", "no_text_layer",
          "no text layer: needs OCR"),
-    Case("truncated-pdf", _put("cut.pdf", lambda: _pdf(LINES)[:3000]), "cut.pdf", "corrupt_pdf", "truncated"),
+    Case("truncated-pdf", _put("cut.pdf", lambda: make_pdf([LINES])[:3000]), "cut.pdf", "corrupt_pdf", "truncated"),
     Case("password-pdf", _put("locked.pdf", _encrypted_pdf), "locked.pdf", "encrypted_pdf", "password-protected"),
     Case("damaged-docx", _put("damaged.docx", _damaged_docx), "damaged.docx", "corrupt_docx", "not a readable .docx"),
     Case("dangling-symlink", _symlink("gone.txt", "nowhere/missing.txt"), "gone.txt", "unreadable",
@@ -212,8 +165,8 @@ CASES = [
     Case("crlf", _put("crlf.txt", TEXT.replace("\n", "\r\n").encode()), "crlf.txt"),
     Case("cr", _put("cr.txt", TEXT.replace("\n", "\r").encode()), "cr.txt"),
     Case("traditional", _put("trad.txt", _trad(TEXT).encode()), "trad.txt"),
-    Case("pdf", _put("bulletin.pdf", lambda: _pdf(LINES)), "bulletin.pdf"),
-    Case("docx", _put("bulletin.docx", lambda: _docx(LINES, [["指标", "数值"], ["新增企业", "20家"]])),
+    Case("pdf", _put("bulletin.pdf", lambda: make_pdf([LINES])), "bulletin.pdf"),
+    Case("docx", _put("bulletin.docx", lambda: make_docx(LINES, [["指标", "数值"], ["新增企业", "20家"]])),
          "bulletin.docx"),
     Case("html-gbk", _put("bulletin.html", lambda: _html(LINES)), "bulletin.html"),
     Case("name-spaces-quotes-chinese", _put(NAME, OTHER.encode()), NAME),
@@ -344,7 +297,7 @@ def test_all_taken_exit_0(tmp_path):
     corpus = tmp_path / "good"
     corpus.mkdir()
     (corpus / "a.txt").write_text(TEXT, encoding="utf-8")
-    (corpus / "b.pdf").write_bytes(_pdf(OTHER.split("\n")))
+    (corpus / "b.pdf").write_bytes(make_pdf([OTHER.split("\n")]))
     proc = cli(corpus, tmp_path / "out")
     assert proc.returncode == 0, proc.stderr
     assert _errors(tmp_path / "out") == [] and "rejected" not in proc.stderr
@@ -365,7 +318,7 @@ def test_a_reader_crash_is_a_rejection_too(tmp_path, monkeypatch):
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "a.txt").write_text(TEXT, encoding="utf-8")
-    (corpus / "odd.pdf").write_bytes(_pdf(["2020"]))
+    (corpus / "odd.pdf").write_bytes(make_pdf([["2020"]]))
     report = run(corpus, tmp_path / "out", load_settings(corpus, ner=False), progress=False)
     assert report.exit_code == 3 and len(report.results) == 1
     (row,) = _errors(tmp_path / "out")

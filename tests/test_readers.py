@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import io
 import os
-import random
 import tracemalloc
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import make_docx, make_pdf, random_bytes
 from pipeline.readers import SUPPORTED_SUFFIXES, InputRejected, SourceText, decode_text, read_source
 
 ZH = ("安康市人民政府办公室关于全市工业经济运行情况的通报。今年以来，全市规模以上工业增加值同比增长12.5%，"
@@ -22,52 +23,8 @@ ZH_TRAD = ("臺灣地區的經濟發展與轉型，政府應當積極推動產�
 NOPUNCT = "安康市新社区工厂吸纳就业人员持续增加毛绒玩具产业集群发展壮大"
 
 
-def _random_bytes(n: int, seed: int, nul: bool = True) -> bytes:
-    rnd = random.Random(seed)
-    data = bytes(rnd.randrange(256) for _ in range(n))
-    return data if nul else data.replace(b"\0", b"\x01")
-
-
-def _pdf(pages: list[list[str]] | None) -> bytes:
-    """Chinese text through reportlab's CID font; pages=None draws only a rectangle (a 'scan')."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    for lines in pages or [[]]:
-        c.setFont("STSong-Light", 12)
-        for i, line in enumerate(lines):
-            c.drawString(72, 720 - 20 * i, line)
-        if pages is None:
-            c.rect(50, 50, 400, 600, fill=1)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
-def _docx(paragraphs: list[str], table: list[list[str]] | None = None) -> bytes:
-    import docx
-
-    doc = docx.Document()
-    for p in paragraphs:
-        doc.add_paragraph(p)
-    if table:
-        t = doc.add_table(rows=len(table), cols=len(table[0]))
-        for r, row in enumerate(table):
-            for c, cell in enumerate(row):
-                t.cell(r, c).text = cell
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
-
-
 def _docx_merged() -> bytes:
     """A 2x3 table: (0,0)+(0,1) merged across, (0,2)+(1,2) merged down."""
-    import docx
-
     doc = docx.Document()
     doc.add_paragraph("表一")
     t = doc.add_table(rows=2, cols=3)
@@ -142,8 +99,8 @@ CASES = [
     case("whitespace-fullwidth-gbk.txt", lambda: "　　\r\n　\n".encode("gbk"), "whitespace_only"),
     case("bom-only.txt", lambda: b"\xef\xbb\xbf", "whitespace_only"),
     case("utf16-bom-whitespace.txt", lambda: b"\xff\xfe" + " \n".encode("utf-16-le"), "whitespace_only"),
-    case("binary-random-with-nul.txt", lambda: _random_bytes(4096, seed=7), "binary"),
-    case("binary-random-no-nul.txt", lambda: _random_bytes(4096, seed=7, nul=False), "binary"),
+    case("binary-random-with-nul.txt", lambda: random_bytes(4096, seed=7), "binary"),
+    case("binary-random-no-nul.txt", lambda: random_bytes(4096, seed=7, nul=False), "binary"),
     case("binary-control-chars.txt", lambda: bytes(range(1, 9)) * 64 + b"abc", "binary"),
     case("replacement-chars.txt", lambda: ("\ufffd" * 40 + ZH).encode(), "binary"),
     case("utf8-nul-odd-length.txt", lambda: ZH.encode() + b"\0" + ZH.encode(), "binary"),
@@ -169,21 +126,21 @@ CASES = [
     case("1mb-single-line-gb18030.txt", lambda: (NOPUNCT * 12000).encode("gb18030"),
          ok(NOPUNCT * 12000, "gb18030")),
     # pdf
-    case("chinese-cid-font.pdf", lambda: _pdf([["全市规模以上工业增加值同比增长12.5%", "第二行文字"], ["第二页"]]),
+    case("chinese-cid-font.pdf", lambda: make_pdf([["全市规模以上工业增加值同比增长12.5%", "第二行文字"], ["第二页"]]),
          ok("全市规模以上工业增加值同比增长12.5%\n第二行文字\n\n第二页")),
-    case("scanned-no-text-layer.pdf", lambda: _pdf(None), "no_text_layer"),
-    case("truncated-half.pdf", lambda: _half(_pdf([[ZH[:30]]])), "corrupt_pdf"),
+    case("scanned-no-text-layer.pdf", lambda: make_pdf(None), "no_text_layer"),
+    case("truncated-half.pdf", lambda: _half(make_pdf([[ZH[:30]]])), "corrupt_pdf"),
     case("not-a-pdf.pdf", lambda: ZH.encode(), "corrupt_pdf"),
     case("empty.pdf", lambda: b"", "empty"),
     # docx
-    case("two-paragraphs.docx", lambda: _docx([ZH, ZH2]), ok(f"{ZH}\n{ZH2}")),
-    case("table-after-body.docx", lambda: _docx([ZH], [["指标", "数值"], ["增加值增速", "12.5%"]]),
+    case("two-paragraphs.docx", lambda: make_docx([ZH, ZH2]), ok(f"{ZH}\n{ZH2}")),
+    case("table-after-body.docx", lambda: make_docx([ZH], [["指标", "数值"], ["增加值增速", "12.5%"]]),
          ok(f"{ZH}\n指标\t数值\n增加值增速\t12.5%")),
     case("merged-cells-once.docx", _docx_merged, ok("表一\n合并\t数值\nx\ty")),
-    case("truncated-zip.docx", lambda: _half(_docx([ZH])), "corrupt_docx"),
+    case("truncated-zip.docx", lambda: _half(make_docx([ZH])), "corrupt_docx"),
     case("zip-not-word.docx", lambda: _zip({"hello.txt": ZH}), "corrupt_docx"),
     case("not-a-zip.docx", lambda: ZH.encode(), "corrupt_docx"),
-    case("no-text.docx", lambda: _docx(["", "　"]), "whitespace_only"),
+    case("no-text.docx", lambda: make_docx(["", "　"]), "whitespace_only"),
     # html
     case("gov-page.html", lambda: GOV_PAGE.format(charset="utf-8").encode(), ok(GOV_PARAS, absent=NAV_WORDS)),
     case("gbk-meta-charset.htm", lambda: GOV_PAGE.format(charset="gbk").encode("gbk"),
@@ -197,14 +154,14 @@ CASES = [
     case("div-paragraphs.html", lambda: DIV_PARAS_PAGE.encode(), ok(f"{ZH}\n{ZH2}", absent=("相关链接",))),
     case("deep-nesting-300.html", lambda: ("<div>" * 300 + ZH + "</div>" * 300).encode(), ok(ZH)),
     case("no-main-text.html", lambda: NO_MAIN_PAGE.encode(), "no_main_text"),
-    case("binary.html", lambda: _random_bytes(4096, seed=3), "binary"),
+    case("binary.html", lambda: random_bytes(4096, seed=3), "binary"),
     # suffixes and names
     case("unsupported.doc", lambda: ZH.encode(), "unsupported_format"),
     case("README", lambda: ZH.encode(), "unsupported_format"),
     case("安康市 \"通报\" 第1期 it's.txt", lambda: ZH.encode("gbk"), ok(ZH, "gb18030"),
          id="name-quotes-chinese.txt"),
-    case("安康 'x' \"y\".docx", lambda: _docx([ZH]), ok(ZH), id="name-quotes-chinese.docx"),
-    case("安康 'x' \"y\".PDF", lambda: _pdf([["第一期"]]), ok("第一期"), id="name-quotes-chinese-upper-suffix.PDF"),
+    case("安康 'x' \"y\".docx", lambda: make_docx([ZH]), ok(ZH), id="name-quotes-chinese.docx"),
+    case("安康 'x' \"y\".PDF", lambda: make_pdf([["第一期"]]), ok("第一期"), id="name-quotes-chinese-upper-suffix.PDF"),
 ]
 
 
@@ -233,7 +190,7 @@ def test_read_source(tmp_path: Path, name: str, make, expected) -> None:
 
 def test_no_text_layer_message(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
-    path.write_bytes(_pdf(None))
+    path.write_bytes(make_pdf(None))
     with pytest.raises(InputRejected, match=r"^scan\.pdf: no text layer: needs OCR \(.*OCR.*\.txt\)$"):
         read_source(path)
 
