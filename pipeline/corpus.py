@@ -34,21 +34,26 @@ class RunReport:
         return 3 if self.errors else 0
 
 
-def discover(corpus: Path) -> list[Path]:
-    """Every input under corpus, sorted by relative path: files with a supported suffix, and also
-    document-like files the readers cannot take (.doc, images, archives ...) and anything that is
-    not a regular file (dangling link, FIFO), so that each is reported rather than silently skipped.
-    Folders are walked, whatever their name; hidden files and folders (.git, .extracted.new) are not."""
-    from .readers import REPORTED_SUFFIXES, SUPPORTED_SUFFIXES
+CONFIG_NAME = "corpus.toml"  # the corpus's own settings (config.load_settings), not an input
 
-    wanted = SUPPORTED_SUFFIXES + REPORTED_SUFFIXES
+
+def discover(corpus: Path, skip: tuple[Path, ...] = ()) -> list[Path]:
+    """Every input under corpus, sorted by relative path: every file, whatever its suffix, and anything
+    that is not a regular file (dangling link, FIFO), so that what the readers cannot take (.doc, images,
+    archives, a stray README) becomes an errors.csv row and a stderr line instead of being skipped without
+    a word (a folder of unknown files used to give an empty KB and exit 0). Not inputs: the corpus's own
+    corpus.toml, hidden files and folders (.git, .DS_Store, .extracted.new), and the folders in `skip`
+    (the output folder, when it lies inside the corpus). Folders are walked, whatever their name."""
+    skip = tuple(os.path.realpath(p) + os.sep for p in skip)
     files = []
     for p in corpus.rglob("*"):
         rel = p.relative_to(corpus)
-        if p.suffix.lower() not in wanted or any(part.startswith(".") for part in rel.parts):
+        if any(part.startswith(".") for part in rel.parts) or rel.as_posix() == CONFIG_NAME:
             continue
         if p.is_dir() and not p.is_symlink():
             continue  # a real folder: rglob walks into it
+        if skip and os.path.realpath(p).startswith(skip):  # realpath: no error on a symlink loop
+            continue
         files.append(p)
     return sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
 
@@ -133,7 +138,7 @@ def run(corpus: Path, out: Path, settings: Settings, jobs: int = 1, progress: bo
     from .executor import process_all
     from .write import render_lazy, write_kb
 
-    files = discover(corpus)
+    files = discover(corpus, skip=(Path(out),))
     docs, errors = read_inputs(corpus, files)
     stamp = RunStamp(cache_dir, out, settings, docs, errors) if cache_dir is not None else None
     if stamp is not None and (counts := stamp.unchanged()) is not None:
@@ -144,7 +149,7 @@ def run(corpus: Path, out: Path, settings: Settings, jobs: int = 1, progress: bo
         errors.extend(failed)
         tables = link_corpus(results, errors)
         extra = {f"texts/{r.document.doc_id}.txt": s.text.encode("utf-8")
-                 for r, s in _pairs(results, docs) if r.document.format != "txt"}
+                 for r, s in _pairs(results, docs) if r.document.format not in ("txt", "md")}
         counts = summary_counts(tables)
         write_kb(out, render_lazy(tables), extra)
     if stamp is not None and not failed:  # a failure may be passing (memory ...): the next run retries it

@@ -18,7 +18,10 @@ from pathlib import Path
 
 import regex
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
+# Plain text as far as offsets go: the decoded file is the source text. Markdown's markup (front matter,
+# **bold**, <!-- comments -->) is removed later by clean.py through the offset map, never here.
+_TEXT_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md"}
 
 _SAMPLE = 256 * 1024  # bytes given to charset-normalizer: detection cost must not grow with the file
 _CHUNK = 1 << 20      # chunked decoding keeps the peak near bytes + 2 x text (one-shot decoders overallocate)
@@ -46,8 +49,8 @@ class InputRejected(Exception):
 @dataclass(frozen=True)
 class SourceText:
     text: str      # the source text offsets refer to
-    format: str    # "txt" | "pdf" | "docx" | "html"
-    encoding: str  # txt: the codec with data.decode(encoding) == text; "" for the other formats
+    format: str    # "txt" | "md" | "pdf" | "docx" | "html"
+    encoding: str  # txt, md: the codec with data.decode(encoding) == text; "" for the other formats
 
 
 def _decode_all(data: bytes, encoding: str) -> str:
@@ -267,8 +270,6 @@ _UNSUPPORTED_HINTS = {
     **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp"), f"an image: {_OCR}"),
     **dict.fromkeys((".zip", ".rar", ".7z", ".tar", ".gz"), "an archive: unpack it into the corpus folder"),
 }
-# Document-like files the pipeline cannot take: discovered anyway, so that they are reported, not lost.
-REPORTED_SUFFIXES: tuple[str, ...] = tuple(_UNSUPPORTED_HINTS)
 _CANNOT_READ = "(check that it exists, is a file and is readable)"
 
 
@@ -299,9 +300,9 @@ def read_source(path: Path) -> SourceText:
     try:
         if not data:
             raise InputRejected("empty", f"empty file (0 bytes) {_REPLACE}")
-        if suffix == ".txt":
+        if suffix in _TEXT_FORMATS:
             text, encoding = decode_text(data)
-            return SourceText(text, "txt", encoding)
+            return SourceText(text, _TEXT_FORMATS[suffix], encoding)
         if suffix == ".pdf":
             return SourceText(_read_pdf(data), "pdf", "")
         if suffix == ".docx":

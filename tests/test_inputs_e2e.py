@@ -203,6 +203,12 @@ CASES = [
     Case("scan-image", _put("page1.jpg", b"\xff\xd8\xff\xe0" + bytes(500)), "page1.jpg", "unsupported_format",
          "needs OCR"),
     Case("rejected-odd-name", _put("坏 文件 \"x\", 'y'.txt", b""), "坏 文件 \"x\", 'y'.txt", "empty", "empty file"),
+    Case("unknown-suffix", _put("notes.xyz", "备忘".encode()), "notes.xyz", "unsupported_format",
+         "unsupported format '.xyz'"),
+    Case("no-suffix", _put("README", "说明".encode()), "README", "unsupported_format",
+         "unsupported format '(no suffix)'"),
+    Case("spreadsheet", _put("data/figures.xlsx", b"PK\x03\x04" + bytes(100)), "data/figures.xlsx",
+         "unsupported_format", "unsupported format '.xlsx'"),
     # taken
     Case("utf-8", _put("bulletin.txt", TEXT.encode()), "bulletin.txt"),
     Case("gbk", _put("gbk.txt", TEXT.encode("gbk")), "gbk.txt"),
@@ -396,6 +402,24 @@ def test_permission_denied(tmp_path):
     (row,) = _errors(tmp_path / "out")
     assert (row["source"], row["error"]) == ("locked.txt", "unreadable") and "Permission denied" in row["message"]
     assert "rejected: locked.txt (unreadable): cannot read: Permission denied" in proc.stderr
+
+
+def test_a_folder_of_unknown_files_is_not_an_empty_success(tmp_path):
+    """Files the readers do not take are each reported (errors.csv row, stderr line, exit 3), never skipped
+    without a word; the corpus's corpus.toml, hidden files and the output folder inside the corpus are not inputs."""
+    corpus = tmp_path / "c"
+    (corpus / ".git").mkdir(parents=True)
+    (corpus / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    (corpus / ".DS_Store").write_bytes(b"\0\1")
+    (corpus / "corpus.toml").write_text('city = "洛阳市"\n', encoding="utf-8")
+    (corpus / "minutes.odt").write_bytes(b"PK\x03\x04" + bytes(50))
+    (corpus / "list.csv").write_text("a,b\n", encoding="utf-8")
+    proc = cli(corpus, corpus / "kb")
+    assert proc.returncode == 3, proc.stderr
+    assert sorted(e["source"] for e in _errors(corpus / "kb")) == ["list.csv", "minutes.odt"]
+    assert "rejected: list.csv (unsupported_format)" in proc.stderr
+    proc = cli(corpus, corpus / "kb")  # a second run does not report the KB it wrote into the corpus
+    assert sorted(e["source"] for e in _errors(corpus / "kb")) == ["list.csv", "minutes.odt"], proc.stderr
 
 
 # --- same facts as the original --------------------------------------------------------------------
