@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
 from pathlib import Path
 
 from .config import PROJECT_DIR
@@ -12,7 +13,7 @@ extracted/errors.csv and on stderr); 1 failure (or any rejection with --strict).
 
 
 def _extract(a) -> int:
-    from .config import load_settings
+    from .config import ConfigError, load_settings
     from .corpus import run
 
     corpus = Path(a.corpus)
@@ -20,7 +21,14 @@ def _extract(a) -> int:
         print(f"error: corpus folder {corpus} does not exist (put bulletins in it, or name another folder)",
               file=sys.stderr)
         return 1
-    settings = load_settings(corpus, segmenter=a.segmenter, city=a.city, ner=False if a.no_ner else None)
+    try:
+        settings = load_settings(corpus, segmenter=a.segmenter, city=a.city, ner=False if a.no_ner else None)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except tomllib.TOMLDecodeError as e:
+        print(f"error: {corpus / 'corpus.toml'}: not valid TOML ({e})", file=sys.stderr)
+        return 1
     report = run(corpus, Path(a.out), settings, jobs=a.jobs, progress=None if not a.quiet else False,
                  engine=a.engine, scheduler=a.scheduler, cache_dir=None if a.no_cache else Path(a.cache))
     c = report.counts
