@@ -6,13 +6,17 @@ STAMP := $(VENV)/.installed
 CORPUS ?= corpus
 OUT ?= extracted
 JOBS ?= 1
+REPORTS ?= ../shared/corpus_reports/texts
+CHECK_FLAGS ?=
 
-.PHONY: help extract test test-slow eval eval-lodo train pkuseg bench notebooks lock clean-venv
+.PHONY: help extract test test-slow eval check-reports eval-lodo train pkuseg bench notebooks lock clean-venv
 
 help:
 	@echo "make extract    set up .venv and write $(OUT)/ from $(CORPUS)/ (exit 3 from the pipeline = some inputs rejected: a warning)"
 	@echo "make test       set up .venv and run the test suite (also run by CI)"
 	@echo "make eval       score the existing $(OUT)/ against tests/gold/"
+	@echo "make check-reports  run the pipeline on $(REPORTS) (120 real texts): dates, speakers, cities, fact counts"
+	@echo "                (CHECK_FLAGS=--no-ner for a faster rules-only run, --quiet for the summary only)"
 	@echo "make pkuseg     install the optional pkuseg segmenter (builds from source)"
 	@echo "make train      retrain the shipped NER model (by hand; deterministic from its seed)"
 	@echo "make eval-lodo  leave-one-document-out evaluation of rules, model, rules+model (by hand)"
@@ -39,6 +43,9 @@ test-slow: $(STAMP)
 
 eval: $(STAMP)
 	@$(BIN)/python -m pipeline eval --extracted $(OUT) --gold tests/gold
+
+check-reports: $(STAMP)
+	$(BIN)/python -m pipeline.check_reports $(REPORTS) --jobs $(JOBS) $(CHECK_FLAGS)
 
 eval-lodo: $(STAMP)
 	$(BIN)/python -m pipeline.train --lodo
