@@ -7,8 +7,10 @@ CORPUS ?= corpus
 OUT ?= extracted
 JOBS ?= 1
 GOLD_REPORTS ?= ../shared/gold_reports
+REPORTS ?= ../shared/corpus_reports/texts
+CHECK_FLAGS ?=
 
-.PHONY: help extract test test-slow eval eval-lodo train pkuseg bench notebooks lock clean-venv
+.PHONY: help extract test test-slow eval check-reports eval-lodo train pkuseg bench notebooks lock clean-venv
 
 help:
 	@echo "make extract    set up .venv and write $(OUT)/ from $(CORPUS)/ (exit 3 from the pipeline = some inputs rejected: a warning)"
@@ -16,6 +18,8 @@ help:
 	@echo "make eval       score both development sets: the existing $(OUT)/ against tests/gold/ (not re-run),"
 	@echo "                and the work reports of $(GOLD_REPORTS) (extracted into .cache/eval/, cached;"
 	@echo "                skipped with a note if absent). ARGS=--errors lists every error behind the scores"
+	@echo "make check-reports  run the pipeline on $(REPORTS) (120 real texts): dates, speakers, cities, fact counts"
+	@echo "                (CHECK_FLAGS=--no-ner for a faster rules-only run, --quiet for the summary only)"
 	@echo "make pkuseg     install the optional pkuseg segmenter (builds from source)"
 	@echo "make train      retrain the shipped NER model (by hand; deterministic from its seed)"
 	@echo "make eval-lodo  leave-one-document-out evaluation of rules, model, rules+model (by hand)"
@@ -42,6 +46,9 @@ test-slow: $(STAMP)
 
 eval: $(STAMP)
 	@$(BIN)/python -m pipeline eval --extracted $(OUT) --gold-reports $(GOLD_REPORTS) $(ARGS)
+
+check-reports: $(STAMP)
+	$(BIN)/python -m pipeline.check_reports $(REPORTS) --jobs $(JOBS) $(CHECK_FLAGS)
 
 eval-lodo: $(STAMP)
 	$(BIN)/python -m pipeline.train --lodo

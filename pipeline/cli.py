@@ -4,10 +4,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tomllib
 from pathlib import Path
 
 from . import devsets
-from .config import PROJECT_DIR, load_settings
+from .config import PROJECT_DIR, ConfigError, load_settings
 from .corpus import run
 from .history import print_history
 
@@ -21,7 +22,14 @@ def _extract(a) -> int:
         print(f"error: corpus folder {corpus} does not exist (put bulletins in it, or name another folder)",
               file=sys.stderr)
         return 1
-    settings = load_settings(corpus, segmenter=a.segmenter, city=a.city, ner=False if a.no_ner else None)
+    try:
+        settings = load_settings(corpus, segmenter=a.segmenter, city=a.city, ner=False if a.no_ner else None)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except tomllib.TOMLDecodeError as e:
+        print(f"error: {corpus / 'corpus.toml'}: not valid TOML ({e})", file=sys.stderr)
+        return 1
     report = run(corpus, Path(a.out), settings, jobs=a.jobs, progress=None if not a.quiet else False,
                  engine=a.engine, scheduler=a.scheduler, cache_dir=None if a.no_cache else Path(a.cache))
     c = report.counts

@@ -22,8 +22,9 @@ from .config import Settings
 from .entity_link import link_entities
 from .executor import process_all
 from .link import figure_history, target_id, targets_vs_actuals
+from .metadata import date_notice
 from .model import DocResult, ErrorRow, SourceDoc, TargetRow
-from .readers import REPORTED_SUFFIXES, SUPPORTED_SUFFIXES, InputRejected, read_source
+from .readers import InputRejected, read_source
 from .stages import doc_id_of
 from .write import recover, render_lazy, verify, write_kb
 
@@ -41,19 +42,26 @@ class RunReport:
         return 3 if self.errors else 0
 
 
-def discover(corpus: Path) -> list[Path]:
-    """Every input under corpus, sorted by relative path: files with a supported suffix, and also
-    document-like files the readers cannot take (.doc, images, archives ...) and anything that is
-    not a regular file (dangling link, FIFO), so that each is reported rather than silently skipped.
-    Folders are walked, whatever their name; hidden files and folders (.git, .extracted.new) are not."""
-    wanted = SUPPORTED_SUFFIXES + REPORTED_SUFFIXES
+CONFIG_NAME = "corpus.toml"  # the corpus's own settings (config.load_settings), not an input
+
+
+def discover(corpus: Path, skip: tuple[Path, ...] = ()) -> list[Path]:
+    """Every input under corpus, sorted by relative path: every file, whatever its suffix, and anything
+    that is not a regular file (dangling link, FIFO), so that what the readers cannot take (.doc, images,
+    archives, a stray README) becomes an errors.csv row and a stderr line instead of being skipped without
+    a word (a folder of unknown files used to give an empty KB and exit 0). Not inputs: the corpus's own
+    corpus.toml, hidden files and folders (.git, .DS_Store, .extracted.new), and the folders in `skip`
+    (the output folder, when it lies inside the corpus). Folders are walked, whatever their name."""
+    skip = tuple(os.path.realpath(p) + os.sep for p in skip)
     files = []
     for p in corpus.rglob("*"):
         rel = p.relative_to(corpus)
-        if p.suffix.lower() not in wanted or any(part.startswith(".") for part in rel.parts):
+        if any(part.startswith(".") for part in rel.parts) or rel.as_posix() == CONFIG_NAME:
             continue
         if p.is_dir() and not p.is_symlink():
             continue  # a real folder: rglob walks into it
+        if skip and os.path.realpath(p).startswith(skip):  # realpath: no error on a symlink loop
+            continue
         files.append(p)
     return sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
 
@@ -129,7 +137,7 @@ def fewer_gc_passes():
 
 def run(corpus: Path, out: Path, settings: Settings, jobs: int = 1, progress: bool | None = None,
         engine: str = "local", scheduler: str | None = None, cache_dir: Path | None = None) -> RunReport:
-    files = discover(corpus)
+    files = discover(corpus, skip=(Path(out),))
     docs, errors = read_inputs(corpus, files)
     stamp = RunStamp(cache_dir, out, settings, docs, errors) if cache_dir is not None else None
     if stamp is not None and (counts := stamp.unchanged()) is not None:
@@ -138,9 +146,12 @@ def run(corpus: Path, out: Path, settings: Settings, jobs: int = 1, progress: bo
         results, failed = process_all(docs, settings, jobs=jobs, progress=progress, engine=engine,
                                       scheduler=scheduler, cache_dir=cache_dir)
         errors.extend(failed)
+        for r in results:  # here, not in the workers: a document taken from the cache is reported too
+            if notice := date_notice(r.document, r.document.source):
+                print(notice, file=sys.stderr)
         tables = link_corpus(results, errors)
         extra = {f"texts/{r.document.doc_id}.txt": s.text.encode("utf-8")
-                 for r, s in _pairs(results, docs) if r.document.format != "txt"}
+                 for r, s in _pairs(results, docs) if r.document.format not in ("txt", "md")}
         counts = summary_counts(tables)
         write_kb(out, render_lazy(tables), extra)
     if stamp is not None and not failed:  # a failure may be passing (memory ...): the next run retries it

@@ -33,8 +33,9 @@ class Metadata:
     title: str | None = None
     note: str | None = None
     city: str | None = None
-    date_source: str | None = None       # header, title, front_matter, published_on, config; None: not found
-    reference_date: date | None = None   # the date times resolve against: speech_date, else the best estimate
+    date_source: str | None = None       # header, front_matter, published_on, title, config; None: not found
+    reference_date: date | None = None   # the date times resolve against: speech_date, else an estimate
+    reference_source: str | None = None  # "speech_date" or how it was estimated; None when there is no date at all
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,8 @@ class DocumentRow:
     city: str | None
     n_chars: int
     n_sentences: int
+    reference_date: date | None = None   # what times resolve against: speech_date, else an estimate (below)
+    reference_source: str | None = None  # "speech_date", latest_date_in_text or title_year; empty: no date at all
     encoding: str = ""
 
 

@@ -17,8 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import regex
+from charset_normalizer import from_bytes
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
+# Plain text as far as offsets go: the decoded file is the source text. Markdown's markup (front matter,
+# **bold**, <!-- comments -->) is removed later by clean.py through the offset map, never here.
+_TEXT_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md"}
 
 _SAMPLE = 256 * 1024  # bytes given to charset-normalizer: detection cost must not grow with the file
 _CHUNK = 1 << 20      # chunked decoding keeps the peak near bytes + 2 x text (one-shot decoders overallocate)
@@ -46,8 +50,8 @@ class InputRejected(Exception):
 @dataclass(frozen=True)
 class SourceText:
     text: str      # the source text offsets refer to
-    format: str    # "txt" | "pdf" | "docx" | "html"
-    encoding: str  # txt: the codec with data.decode(encoding) == text; "" for the other formats
+    format: str    # "txt" | "md" | "pdf" | "docx" | "html"
+    encoding: str  # txt, md: the codec with data.decode(encoding) == text; "" for the other formats
 
 
 def _decode_all(data: bytes, encoding: str) -> str:
@@ -72,8 +76,6 @@ def _undecodable(encoding: str, e: UnicodeDecodeError) -> InputRejected:
 
 def _detect(data: bytes) -> str:
     """charset-normalizer on a prefix, limited to encodings a Chinese bulletin can be in."""
-    from charset_normalizer import from_bytes
-
     sample = data[:_SAMPLE]
     if b"\0" in data:  # a text with NULs can only be UTF-16 without BOM (ASCII, 一 U+4E00 ...)
         if len(data) % 2:
@@ -143,7 +145,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 def _read_pdf(data: bytes) -> str:
     """Text layer page by page, pages joined by a blank line; pdfium's CRLF made LF."""
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # loads the pdfium C library: only a run with PDF inputs pays for it
 
     def page_text(page) -> str:
         textpage = page.get_textpage()
@@ -172,9 +174,9 @@ def _read_pdf(data: bytes) -> str:
 
 def _read_docx(data: bytes) -> str:
     """Body paragraphs, then table cells row by row (tab between cells); a merged cell counts once."""
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml import etree
+    import docx  # python-docx and lxml load only for .docx inputs
+    from docx.opc.exceptions import PackageNotFoundError  # with docx, above
+    from lxml import etree  # with docx, above
 
     try:
         doc = docx.Document(io.BytesIO(data))
@@ -222,8 +224,8 @@ def _decode_html(data: bytes) -> str:
 
 def _main_text(html: str) -> str:
     """The block owning the most Chinese characters once boilerplate is dropped; paragraphs joined by LF."""
-    import lxml.html
-    from lxml import etree
+    import lxml.html  # lxml loads only for .html inputs
+    from lxml import etree  # with lxml.html, above
 
     html = re.sub(r"\A\s*<\?xml[^>]*>", "", html)  # lxml refuses str input with an encoding declaration
     try:
@@ -267,8 +269,6 @@ _UNSUPPORTED_HINTS = {
     **dict.fromkeys((".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif", ".webp"), f"an image: {_OCR}"),
     **dict.fromkeys((".zip", ".rar", ".7z", ".tar", ".gz"), "an archive: unpack it into the corpus folder"),
 }
-# Document-like files the pipeline cannot take: discovered anyway, so that they are reported, not lost.
-REPORTED_SUFFIXES: tuple[str, ...] = tuple(_UNSUPPORTED_HINTS)
 _CANNOT_READ = "(check that it exists, is a file and is readable)"
 
 
@@ -299,9 +299,9 @@ def read_source(path: Path) -> SourceText:
     try:
         if not data:
             raise InputRejected("empty", f"empty file (0 bytes) {_REPLACE}")
-        if suffix == ".txt":
+        if suffix in _TEXT_FORMATS:
             text, encoding = decode_text(data)
-            return SourceText(text, "txt", encoding)
+            return SourceText(text, _TEXT_FORMATS[suffix], encoding)
         if suffix == ".pdf":
             return SourceText(_read_pdf(data), "pdf", "")
         if suffix == ".docx":

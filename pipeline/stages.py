@@ -65,8 +65,9 @@ def clean_stage(ctx) -> None:
 @stage(requires=("source", "clean", "header_n", "settings"), provides=("meta",))
 def metadata_stage(ctx) -> None:
     ct, n = ctx["clean"], ctx["header_n"]
-    override = ctx["settings"].city_for(ctx["source"].sources[0])
-    ctx["meta"] = read_metadata(ct.text.split("\n")[:n], ct.text[_body_start(ct, n):], override)
+    source, settings = ctx["source"].sources[0], ctx["settings"]
+    ctx["meta"] = read_metadata(ct.text.split("\n")[:n], ct.text[_body_start(ct, n):], settings.city_for(source),
+                                config_date=settings.date_for(source))
 
 
 @stage(requires=("source", "doc_id", "clean", "header_n", "meta", "settings"), provides=("document",))
@@ -117,7 +118,8 @@ def document_row(doc: Document) -> DocumentRow:
         sha256=hashlib.sha256(src.text.encode("utf-8")).hexdigest(), bulletin=meta.bulletin,
         issue_no=meta.issue_no, published_on=meta.published_on, speech_date=meta.speech_date,
         date_source=meta.date_source, speaker=meta.speaker, title=meta.title, note=meta.note, city=meta.city,
-        n_chars=len(src.text), n_sentences=len(doc.sentences), encoding=src.encoding)
+        n_chars=len(src.text), n_sentences=len(doc.sentences), reference_date=meta.reference_date,
+        reference_source=meta.reference_source, encoding=src.encoding)
 
 
 def figure_rows(doc: Document, found: list[LocalFigure]) -> list[FigureRow]:

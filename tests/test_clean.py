@@ -81,3 +81,65 @@ def test_lines_with_nothing_to_change_are_kept_as_they_are(monkeypatch):
     fast = [clean._line_chars(src, s, e, markup) for s, e in spans]
     monkeypatch.setattr(clean, "_CHANGED", regex.compile(r"[\s\S]"))  # every line takes the walk
     assert fast == [clean._line_chars(src, s, e, markup) for s, e in spans]
+
+
+# --- Markdown and the headers of other government texts (invented lines) ---------------------------
+
+@pytest.mark.parametrize("source,expected", [
+    ("## 一、综合\n\n全年增长5%。", "一、综合\n全年增长5%。"),
+    ("- 居民消费价格 2.5\n- 食品 3.0", "居民消费价格2.5食品3.0"),
+    ("> 引文一段。", "引文一段。"),
+    ("增长5%。\n\n![](./chart.png)\n\n继续。", "增长5%。\n继续。"),
+    ("见[统计公报](https://example.org/a.html)。", "见统计公报。"),
+    ("| 指标 | 数值 |\n| --- | ---: |\n| 增长 | 5% |", "|指标|数值||增长|5%|"),
+    ("正文一。\n\n---\n\n正文二。", "正文一。\n正文二。"),
+    ("开头<!-- 注释 -->正文。", "开头正文。"),
+    ("开头。\n<!-- 跨\n两行 -->\n正文。", "开头。\n正文。"),
+    ("未闭合 <!-- 注释", "未闭合<!--注释"),
+    ("第一段。**1.5万**户。", "第一段。1.5万户。"),
+], ids=["heading", "list", "quote", "image-line", "link", "table", "rule", "comment", "comment-two-lines",
+        "unclosed-comment", "bold"])
+def test_markdown_markup_is_removed(source, expected):
+    assert _body(source) == expected
+
+
+FRONT = "---\ntitle: 九江市政府工作报告（2019年3月5日 李华强）\nsource: https://example.org/r.html\n---\n\n"
+
+
+@pytest.mark.parametrize("source,header", [
+    (FRONT + "——2019年3月5日在九江市第十五届人民代表大会第四次会议上\n\n九江市人民政府市长 李华强\n\n各位代表：\n\n正文。",
+     ["title:九江市政府工作报告（2019年3月5日李华强）", "source:https://example.org/r.html",
+      "——2019年3月5日在九江市第十五届人民代表大会第四次会议上", "九江市人民政府市长李华强"]),
+    ("**（2022年12月29日在州十五届人大三次会议上）**\n**州长 吴胜**\n各位代表:\n正文。",
+     ["（2022年12月29日在州十五届人大三次会议上）", "州长吴胜"]),
+    ("（2022年12月29日在市十届人大一次会议上）\n市长 吴胜\n各位代表：\n正文。",
+     ["（2022年12月29日在市十届人大一次会议上）", "市长吴胜"]),
+    ("政府工作报告\n——2023年2月9日在赣州市第六届人民代表大会\n第三次会议上\n刘明远\n各位代表：现在，我报告工作。",
+     ["政府工作报告", "——2023年2月9日在赣州市第六届人民代表大会", "第三次会议上", "刘明远"]),
+    ("——2020年1月8日在市人民代表大会上\n市长 王浩\n2019年工作回顾\n过去一年，全市增长。",
+     ["——2020年1月8日在市人民代表大会上", "市长王浩"]),
+    ("中华人民共和国2016年统计公报[1]\n国家统计局\n2017年2月28日\n2016年，全国经济增长6.7%。",
+     ["中华人民共和国2016年统计公报[1]", "国家统计局", "2017年2月28日"]),
+    (FRONT + "<!-- 摘要 -->\n**各位代表：**\n正文。", ["title:九江市政府工作报告（2019年3月5日李华强）",
+                                                  "source:https://example.org/r.html"]),
+    ("全市规上工业增加值\n增长 11.4%，增速高于全省。", []),
+    ("番茄炒蛋\n\n鸡蛋3个，番茄2个。", []),
+    ("---\n---\n正文。", []),
+], ids=["front-matter-and-report-lines", "bold-bracket-line", "short-bracket-line-then-speaker", "broken-meeting-line",
+        "heading-after-speaker-is-body", "communique", "front-matter-only", "broken-first-sentence", "recipe",
+        "empty-fences-are-rules"])
+def test_header_lines_of_other_texts(source, header):
+    ct, n = clean(source)
+    assert ct.text.split("\n")[:n] == header
+
+
+def test_front_matter_never_becomes_body_and_offsets_point_into_the_file():
+    src = FRONT + "<!-- 市长作报告 -->\n**——2019年3月5日在九江市第十五届人民代表大会第四次会议上**\n\n市长 李华强\n\n各位代表：\n\n**一、工作回顾**\n\n增长 5%。"
+    ct, n = clean(src)
+    body = ct.text.split("\n")[n:]
+    assert body == ["各位代表：", "一、工作回顾", "增长5%。"]
+    for i, ch in enumerate(ct.text):
+        assert ch == "\n" or src[ct.src[i]] == ch
+    i = ct.text.index("5%")
+    s, e = ct.source_span(i, i + 2)
+    assert src[s:e] == "5%"

@@ -126,6 +126,31 @@ def _fifo(name: str):
 
 
 LINES = TEXT.split("\n")
+# An invented Markdown work report (front matter, bold heading lines, an HTML comment) of a city that is
+# in none of the shared texts: the reader takes it as it is, cleaning removes the markup.
+MD_REPORT = """---
+title: 洛阳市政府工作报告（2022年1月9日 周明远）
+source: https://example.org/report
+---
+
+<!-- 市长周明远作政府工作报告 -->
+
+**——2022年1月9日在洛阳市第十六届人民代表大会第一次会议上**
+
+**市长 周明远**
+
+各位代表：
+
+现在，我代表市人民政府向大会报告工作，请予审议。
+
+**一、2021年工作回顾**
+
+全市地区生产总值增长6.5%，新增规模以上工业企业120家，我市新建5G基站3000个。
+
+**二、2022年主要目标**
+
+全市地区生产总值增长7%左右，年底前完成老旧小区改造200个。
+"""
 NUMERALS = "〇零一二两三四五六七八九十百千万亿"
 NAME = "通报 第9期 \"终稿\" 'v2'.txt"
 
@@ -156,7 +181,14 @@ CASES = [
     Case("scan-image", _put("page1.jpg", b"\xff\xd8\xff\xe0" + bytes(500)), "page1.jpg", "unsupported_format",
          "needs OCR"),
     Case("rejected-odd-name", _put("坏 文件 \"x\", 'y'.txt", b""), "坏 文件 \"x\", 'y'.txt", "empty", "empty file"),
+    Case("unknown-suffix", _put("notes.xyz", "备忘".encode()), "notes.xyz", "unsupported_format",
+         "unsupported format '.xyz'"),
+    Case("no-suffix", _put("README", "说明".encode()), "README", "unsupported_format",
+         "unsupported format '(no suffix)'"),
+    Case("spreadsheet", _put("data/figures.xlsx", b"PK\x03\x04" + bytes(100)), "data/figures.xlsx",
+         "unsupported_format", "unsupported format '.xlsx'"),
     # taken
+    Case("markdown", _put("report.md", MD_REPORT.encode()), "report.md"),
     Case("utf-8", _put("bulletin.txt", TEXT.encode()), "bulletin.txt"),
     Case("gbk", _put("gbk.txt", TEXT.encode("gbk")), "gbk.txt"),
     Case("gb18030", _put("gb18030.txt", (TEXT + GB18030_ONLY).encode("gb18030")), "gb18030.txt"),
@@ -349,6 +381,40 @@ def test_permission_denied(tmp_path):
     (row,) = _errors(tmp_path / "out")
     assert (row["source"], row["error"]) == ("locked.txt", "unreadable") and "Permission denied" in row["message"]
     assert "rejected: locked.txt (unreadable): cannot read: Permission denied" in proc.stderr
+
+
+def test_a_folder_of_unknown_files_is_not_an_empty_success(tmp_path):
+    """Files the readers do not take are each reported (errors.csv row, stderr line, exit 3), never skipped
+    without a word; the corpus's corpus.toml, hidden files and the output folder inside the corpus are not inputs."""
+    corpus = tmp_path / "c"
+    (corpus / ".git").mkdir(parents=True)
+    (corpus / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    (corpus / ".DS_Store").write_bytes(b"\0\1")
+    (corpus / "corpus.toml").write_text('city = "洛阳市"\n', encoding="utf-8")
+    (corpus / "minutes.odt").write_bytes(b"PK\x03\x04" + bytes(50))
+    (corpus / "list.csv").write_text("a,b\n", encoding="utf-8")
+    proc = cli(corpus, corpus / "kb")
+    assert proc.returncode == 3, proc.stderr
+    assert sorted(e["source"] for e in _errors(corpus / "kb")) == ["list.csv", "minutes.odt"]
+    assert "rejected: list.csv (unsupported_format)" in proc.stderr
+    proc = cli(corpus, corpus / "kb")  # a second run does not report the KB it wrote into the corpus
+    assert sorted(e["source"] for e in _errors(corpus / "kb")) == ["list.csv", "minutes.odt"], proc.stderr
+
+
+def test_markdown_markup_is_cleaned_and_offsets_point_into_the_file(mixed):
+    """The .md source text is the file itself (no texts/ copy needed); the front matter and the header lines
+    never become sentences; bold markers and the HTML comment are not in any sentence."""
+    corpus, out, proc, kb = mixed
+    doc = _doc_of(kb, "report.md")
+    assert doc["format"] == "md" and not (out / "texts" / f"{doc['doc_id']}.txt").exists()
+    sents = [r for r in kb["sentences"] if r["doc_id"] == doc["doc_id"]]
+    text = "".join(r["text"] for r in sents)
+    for gone in ("title", "---", "**", "<!--", "周明远", "人民代表大会"):
+        assert gone not in text, gone
+    assert sents[0]["text"].startswith("各位代表")
+    assert doc["speech_date"] == "2022-01-09" and doc["speaker"] == "周明远" and doc["city"] == "洛阳市"
+    figs = [f for f in kb["figures"] if f["doc_id"] == doc["doc_id"]]
+    assert {f["mention"] for f in figs} >= {"6.5%", "120家", "7%左右"}
 
 
 # --- same facts as the original --------------------------------------------------------------------

@@ -139,12 +139,12 @@ def read_kb(folder: Path) -> dict[str, list[dict]]:
 
 
 def kb_sources(folder: Path, corpus: Path) -> dict[str, str]:
-    """doc_id -> source text: the input re-read as the reader reads it; for a non-txt input also
-    checked against texts/<doc_id>.txt, which the contract says holds exactly that text."""
+    """doc_id -> source text: the input re-read as the reader reads it; for an input that is not plain
+    text (.txt, .md) also checked against texts/<doc_id>.txt, which the contract says holds exactly that text."""
     out = {}
     for d in read_kb(folder)["documents"]:
         text = read_source(corpus / d["source"]).text
-        if d["format"] != "txt":
+        if d["format"] not in ("txt", "md"):  # a .md file is its own source text, as a .txt is
             assert (folder / "texts" / f"{d['doc_id']}.txt").read_text(encoding="utf-8") == text
         out[d["doc_id"]] = text
     return out

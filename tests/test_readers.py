@@ -21,6 +21,7 @@ ZH2 = "各县区要认真落实市政府的工作部署，确保年底前完成�
 ZH_TRAD = ("臺灣地區的經濟發展與轉型，政府應當積極推動產業升級，並且加強對中小企業的扶持與輔導，"
            "確保經濟穩定增長與社會和諧發展。")
 NOPUNCT = "安康市新社区工厂吸纳就业人员持续增加毛绒玩具产业集群发展壮大"
+MD = f"---\ntitle: 洛阳市政府工作报告（2022年1月9日 周明远）\n---\n\n<!-- 摘要 -->\n**一、工作回顾**\n\n{ZH}\n"
 
 
 def _docx_merged() -> bytes:
@@ -125,6 +126,11 @@ CASES = [
     case("1mb-single-line-utf8.txt", lambda: (NOPUNCT * 12000).encode(), ok(NOPUNCT * 12000, "utf-8")),
     case("1mb-single-line-gb18030.txt", lambda: (NOPUNCT * 12000).encode("gb18030"),
          ok(NOPUNCT * 12000, "gb18030")),
+    # markdown: read as text, the file as it is (front matter and markup stay; clean.py removes them)
+    case("report.md", lambda: MD.encode(), ok(MD, "utf-8")),
+    case("report-gbk-crlf.md", lambda: MD.replace("\n", "\r\n").encode("gbk"), ok(MD.replace("\n", "\r\n"), "gb18030")),
+    case("notes.markdown", lambda: ZH.encode(), ok(ZH, "utf-8")),
+    case("empty.md", lambda: b"", "empty"),
     # pdf
     case("chinese-cid-font.pdf", lambda: make_pdf([["全市规模以上工业增加值同比增长12.5%", "第二行文字"], ["第二页"]]),
          ok("全市规模以上工业增加值同比增长12.5%\n第二行文字\n\n第二页")),
@@ -179,12 +185,12 @@ def test_read_source(tmp_path: Path, name: str, make, expected) -> None:
         return
     result = read_source(path)
     assert isinstance(result, SourceText)
-    assert result.format == {".htm": "html"}.get(path.suffix, path.suffix.lower().lstrip("."))
+    assert result.format == {".htm": "html", ".markdown": "md"}.get(path.suffix, path.suffix.lower().lstrip("."))
     assert result.text == expected["text"]
     assert result.encoding == expected["encoding"]
     for word in expected["absent"]:
         assert word not in result.text
-    if result.format == "txt":
+    if result.format in ("txt", "md"):
         assert data.decode(result.encoding) == result.text  # the reported codec reproduces the text
 
 
@@ -226,7 +232,7 @@ def test_unreadable(tmp_path: Path, kind: str, os_message: str, monkeypatch: pyt
 
 
 def test_supported_suffixes() -> None:
-    assert SUPPORTED_SUFFIXES == (".txt", ".pdf", ".docx", ".html", ".htm")
+    assert SUPPORTED_SUFFIXES == (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
 
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff\ufffd")

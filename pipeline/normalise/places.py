@@ -4,6 +4,11 @@ The divisions come from cpca's packaged adcodes.csv (a maintained package, not
 a hand list), with a dated overrides lexicon for changes it does not know
 (旬阳县 -> 旬阳市, 2021). Development zones (高新区, 示范区 ...) are found by
 suffix, since no dataset lists them.
+
+A text's own jurisdiction (the scope of 全市/我市, and of 全州/我州, 全盟/我盟 for
+a prefecture or league) is read from its header, title or front matter first,
+by full name or by the short forms texts use (恩施州 for 恩施土家族苗族自治州:
+the place before the ethnic names, plus 州), and only then from the body.
 """
 from __future__ import annotations
 
@@ -67,11 +72,34 @@ def province_of(city: str | None) -> str | None:
     return prov.name if prov else None
 
 
+@cache
+def _autonomous() -> regex.Pattern:
+    """自治州/自治县/自治区 names: the place, then its ethnic groups (族 sometimes left out: 伊犁哈萨克自治州;
+    none at all in 西藏自治区)."""
+    groups = sorted((r["name"] for r in load_tsv("lexicons/ethnic_groups.tsv")), key=len, reverse=True)
+    eth = "|".join(regex.escape(g) for g in groups)
+    return regex.compile(rf"(?P<place>\p{{Han}}{{2,}}?)(?:(?:{eth})族?)*(?P<kind>自治州|自治县|自治区)")
+
+
 def _short(name: str) -> str:
-    for suf in ("自治县", "自治州", "地区", "市", "县", "区", "州", "盟"):
+    """The name without its administrative suffix: 汉中市 -> 汉中, 恩施土家族苗族自治州 -> 恩施."""
+    if name.endswith(("自治州", "自治县", "自治区")) and (m := _autonomous().fullmatch(name)):
+        return m["place"]
+    for suf in ("自治县", "自治州", "特别行政区", "地区", "市", "县", "区", "州", "盟", "省"):
         if name.endswith(suf) and len(name) - len(suf) >= 2:
             return name[: -len(suf)]
     return name
+
+
+@cache
+def _city_short_forms() -> dict[str, str]:
+    """Short forms a text writes for a prefecture-level division in its own title or header, -> full name:
+    恩施州 (自治州: the place plus 州). Only forms no other prefecture-level division shares."""
+    forms: dict[str, list[str]] = {}
+    for name in _cities():
+        if name.endswith("自治州") and (place := _short(name)) != name:
+            forms.setdefault(place + "州", []).append(name)
+    return {f: names[0] for f, names in forms.items() if len(names) == 1 and f not in _cities()}
 
 
 @cache
@@ -105,15 +133,58 @@ def county_name(name: str, city: str, on: date | None) -> str:
     return name
 
 
-def infer_city(issuer_place: str | None, title: str, body: str) -> str | None:
-    """The bulletin's own city: issuer, else title, else the city named most in the body."""
+_OWN_CITY = ("全市", "我市", "市委", "市政府")
+# what a text calls its own jurisdiction when that is not a city: the names it may then be among
+_OWN_OTHER = (("州", ("全州", "我州", "州委", "州政府")), ("盟", ("全盟", "我盟", "盟委")),
+              ("省", ("全省", "我省", "省委", "省政府")), ("自治区", ("全区", "我区", "自治区党委", "自治区政府")))
+_NATIONAL = ("中华人民共和国", "国家统计局", "国务院")
+
+
+def _named(text: str, names) -> str | None:
+    """The name of `names` written first in text (the longest at one position)."""
+    best = None
+    for name in names:
+        i = text.find(name)
+        if i >= 0 and (best is None or (i, -len(name)) < (best[0], -len(best[1]))):
+            best = (i, name)
+    return best[1] if best else None
+
+
+def infer_city(issuer_place: str | None, title: str, body: str, header: str = "") -> str | None:
+    """The text's own jurisdiction.
+
+    In order: the issuing office's place, the title, the other header lines (the meeting line
+    ——…在恩施土家族苗族自治州第…会议上, the speaker's 汉中市代市长), each by full name, then by the short
+    form of a prefecture (恩施州), then by a short name the title starts with (汉中政府工作报告); a
+    province or the whole country when those name no prefecture-level division but a province (在安徽省…
+    会议上) or the state (国家统计局); else the division named most in the body, counting short names
+    too (a prefecture is named 恩施 far more often than the provincial capital it mentions), among
+    prefectures when the text speaks of 全州/我州 more than of 全市/我市 (leagues, provinces and
+    autonomous regions likewise: 全盟, 全省, 全区).
+    """
     cities = _cities()
-    for text in (issuer_place or "", title):
+    short_forms = _city_short_forms()
+    texts = [t for t in (issuer_place or "", title, header) if t]
+    for text in texts:
+        if name := _named(text, cities):
+            return name
+        if form := _named(text, short_forms):
+            return short_forms[form]
         for name in cities:
-            if name in text or (len(_short(name)) >= 2 and text.startswith(_short(name))):
+            if len(_short(name)) >= 2 and text.startswith(_short(name)):
                 return name
+    for text in texts:
+        if name := _named(text, _provinces()):
+            return name
+        if any(w in text for w in _NATIONAL):
+            return "全国"
+    own = sum(body.count(w) for w in _OWN_CITY)
+    kind, n_kind = max(((suf, sum(body.count(w) for w in words)) for suf, words in _OWN_OTHER), key=lambda x: x[1])
+    pool = cities
+    if n_kind > own:
+        pool = {n: d for n, d in (_provinces() if kind in ("省", "自治区") else cities).items() if n.endswith(kind)}
     counts = {}
-    for name in cities:
+    for name in pool:
         s = _short(name)
         n = body.count(s) if len(s) >= 2 else body.count(name)
         if n:
@@ -121,6 +192,11 @@ def infer_city(issuer_place: str | None, title: str, body: str) -> str | None:
     if not counts:
         return None
     return max(sorted(counts), key=counts.get)
+
+
+@cache
+def _provinces() -> dict[str, Division]:
+    return {d.name: d for d in divisions() if d.level == "province"}
 
 
 def zones(text: str) -> list[str]:

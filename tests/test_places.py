@@ -1,0 +1,48 @@
+"""The text's own jurisdiction and the scope words that point at it (invented sentences; real divisions)."""
+import pytest
+
+from pipeline.normalise.places import _short, infer_city, scope_in
+
+BODY_PREFECTURE = ("全州生产总值增长6%。黔南发展势头良好，黔南州新增企业120家，融入贵阳都市圈，对接贵阳产业，"
+                   "承接贵阳转移项目。我州农业增产。")
+
+
+@pytest.mark.parametrize("issuer,title,body,header,expected", [
+    (None, "", BODY_PREFECTURE, "", "黔南布依族苗族自治州"),
+    (None, "黔南州政府工作报告", "", "", "黔南布依族苗族自治州"),
+    (None, "", "", "——2021年1月8日在黔南布依族苗族自治州第十四届人民代表大会第五次会议上", "黔南布依族苗族自治州"),
+    (None, "", "", "绵阳市代市长陈刚", "绵阳市"),
+    (None, "九江政府工作报告", "", "", "九江市"),
+    (None, "", "全盟牧业增产。锡林郭勒草原保护，锡林郭勒盟新增企业，赴呼和浩特招商。", "", "锡林郭勒盟"),
+    (None, "2009年政府工作报告", "", "——2009年1月14日在江西省第十一届人民代表大会第二次会议上", "江西省"),
+    (None, "中华人民共和国2016年国民经济和社会发展统计公报", "", "国家统计局", "全国"),
+    (None, "", "全省经济增长。江西发展，南昌、赣州、九江协同，江西制造业。全省就业稳定。", "", "江西省"),
+    (None, "", "全区经济增长。广西北部湾开发，南宁、柳州协同。全区就业稳定。", "", "广西壮族自治区"),
+    ("九江市", "", BODY_PREFECTURE, "", "九江市"),
+    (None, "", "全市经济增长。九江发展良好，九江港扩建，赴南昌招商。", "", "九江市"),
+    (None, "", "今天天气很好。", "", None),
+], ids=["prefecture-named-more-than-the-capital", "prefecture-short-title", "prefecture-in-meeting-line",
+        "speaker-line", "title-starts-with-short-name", "league-body", "province-header", "national",
+        "province-body", "autonomous-region-body", "issuer-first", "city-body", "none"])
+def test_infer_city(issuer, title, body, header, expected):
+    assert infer_city(issuer, title, body, header) == expected
+
+
+@pytest.mark.parametrize("name,short", [
+    ("恩施土家族苗族自治州", "恩施"), ("西双版纳傣族自治州", "西双版纳"), ("伊犁哈萨克自治州", "伊犁"),
+    ("海西蒙古族藏族自治州", "海西"), ("长阳土家族自治县", "长阳"), ("广西壮族自治区", "广西"), ("西藏自治区", "西藏"),
+    ("汉中市", "汉中"), ("阿拉善盟", "阿拉善"), ("江西省", "江西"),
+])
+def test_short_names(name, short):
+    assert _short(name) == short
+
+
+@pytest.mark.parametrize("text,city,expected", [
+    ("全州生产总值增长", "黔南布依族苗族自治州", "黔南布依族苗族自治州"),
+    ("我州新增企业", "黔南布依族苗族自治州", "黔南布依族苗族自治州"),
+    ("全盟牧业增产", "锡林郭勒盟", "锡林郭勒盟"),
+    ("增速高于全省", "黔南布依族苗族自治州", "贵州省"),
+    ("全市生产总值增长", "九江市", "九江市"),
+])
+def test_scope_words_resolve_to_the_jurisdiction(text, city, expected):
+    assert scope_in(text, city) == expected
