@@ -47,6 +47,7 @@ class Part:
     year: int | None = None
     first_year: int | None = None
     dated: bool = False    # the year comes from the headings (2022年工作回顾, 过去五年, after a dated review)
+    notes: bool = False    # the glossary or notes after the text (注释, 名词解释): no facts are read there
 
     @property
     def period(self) -> str | None:

@@ -13,7 +13,8 @@ chapter mixes the state of things with the tasks it sets.
 
 A part opens at a chapter heading (一、 at the start of a paragraph). After a
 review part, a chapter with no cue of its own continues the plan (三、加强政府
-自身建设 in a report). The year: the one the heading names; else, for a review
+自身建设 in a report). A glossary after the text (注释, 名词解释) is a part of its
+own that runs to the end: its sentences are kept, no fact is read from them. The year: the one the heading names; else, for a review
 of 过去一年 the year before the text's date, for a plan after a reviewed year
 the year after it, else the text's own year.
 """
@@ -62,6 +63,7 @@ def read_heading(heading: str, when: date | None, previous: list[Part]) -> Part:
         dated = True
     elif year is None and plan and (m := r["plan_period"].search(heading)):
         year = first = 1981 + 5 * (10 + _int(m["fyp"]) - 6) + 4  # the plan's last year (the 6th began in 1981)
+        dated = True
     elif year is None and (review or plan) and when:
         year = first = when.year
     role = "review" if review else "plan" if plan else "other"
@@ -74,7 +76,13 @@ def assign_parts(sentences: list[Sentence], when: date | None) -> list[Part]:
     current = None
     for s in sentences:
         mk = heading_marker(s.text)
-        if mk and mk[0] == "chapter" and "/" not in s.section and _opens_paragraph(s, sentences):
+        opens = _opens_paragraph(s, sentences)
+        if opens and _rules()["notes"].fullmatch(s.text.strip("*#： ")):
+            current = Part(s.text, "other", notes=True)
+            parts.append(current)
+        elif current is not None and current.notes:
+            pass  # a glossary runs to the end of the text, its numbered entries included
+        elif mk and mk[0] == "chapter" and "/" not in s.section and opens:
             current = read_heading(s.text, when, parts)
             parts.append(current)
         if current is not None:

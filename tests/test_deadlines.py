@@ -55,6 +55,18 @@ POSITIVE = [
      "下周一前", "2021-10-31", "将自查报告报市政府办", "各级各部门"),
     ("within-year-zone", "恒口示范区要确保年内开工建设。", "2021-03-08",
      "年内", "2021-12-31", "开工建设", "恒口示范区"),
+    ("within-year-subject-goal", "壮大新材料产业，年内产值突破300亿元。", "2024-01-10",
+     "年内", "2024-12-31", "产值突破300亿元", None),
+    ("within-year-new-count", "加快培育创新型企业，年内新增专精特新企业30家。", "2022-02-16",
+     "年内", "2022-12-31", "新增专精特新企业30家", None),
+    ("commitment-then-within-year", "做强食品加工产业，力争年内集群产值达200亿元。", "2022-02-16",
+     "年内", "2022-12-31", "集群产值达200亿元", None),
+    ("quarter-end-subject-verb", "今年三季度末城北污水处理厂建成投用。", "2022-02-16",
+     "今年三季度末", "2022-09-30", "城北污水处理厂建成投用", None),
+    ("years-within-plan", "推动企业上市，三年内总数达到12家。", "2023-01-10",
+     "三年内", "2025-12-31", "总数达到12家", None),
+    ("dotted-holiday", "“七·一”前建成开放市档案馆新馆。", "2022-02-16",
+     "“七·一”前", "2022-06-30", "建成开放市档案馆新馆", None),
     ("this-month-end", "有关部门要在本月底前出台具体实施细则。", "2020-05-07",
      "本月底前", "2020-05-31", "出台具体实施细则", "有关部门"),
     ("new-year-day", "元旦前要全面完成冬季取暖设施检修。", "2020-11-20",
@@ -128,6 +140,8 @@ NEGATIVE = [
     ("already-done", "5月底前已全部兑现到位。", "2020-06-10"),
     ("before-and-after", "国庆前后要加强值班值守。", "2020-09-01"),
     ("years-ago", "三年前这里还是一片荒滩。", "2020-09-01"),
+    ("whole-year-domestic-capital", "全年内资到位850亿元、增长12%。", "2022-02-16"),
+    ("within-year-no-goal", "年内的重点工作有以下几项。", "2022-02-16"),
     ("past-plan-end", "“十三五”末，全市规上工业企业达到700户。", "2021-03-08"),
     ("monthly-routine", "请各县区在每月5日前报送上月数据。", "2021-03-08"),
     ("from-next-week", "从下周开始，各专班每周报送一次工作进展。", "2021-03-08"),
@@ -169,3 +183,27 @@ RULE_CASES = [(name, "ex", t) for name, _, ex, _ in rule_cases() for t in ex] + 
 def test_rule_examples(name, which, text):
     pattern = next(p for n, p, _, _ in rule_cases() if n == name)
     assert (regex.search(pattern, text) is not None) == (which == "ex")
+
+
+def _doc_sentences(parts_and_texts, when):
+    from pipeline.model import Part, Sentence
+    from pipeline.segment import word_pass
+
+    out = []
+    for i, (part, text) in enumerate(parts_and_texts):
+        words, tags = word_pass(text)
+        out.append(Sentence(i, f"s{i}", text, 0, len(text), 0, len(text), part=part, words=words, tags=tags))
+    return out
+
+
+def test_a_review_part_sets_no_deadline_and_a_later_plan_year_is_its_own():
+    """A dated review reports work done; a report of December planning the next year means that year's 年内."""
+    from pipeline.extract.deadlines import extract_deadlines
+    from pipeline.model import Metadata, Part
+
+    review = Part("一、2021年工作回顾", "review", 2021, 2021, True)
+    plan = Part("二、2022年工作安排", "plan", 2022, 2022, True)
+    when = D("2021-12-28")
+    sents = _doc_sentences([(review, "年内新增高新技术企业45家。"), (plan, "年内新增高新技术企业60家。")], when)
+    found = extract_deadlines(sents, Metadata(speech_date=when, reference_date=when))
+    assert [(d.sentence, d.date) for d in found] == [(1, D("2022-12-31"))]

@@ -84,8 +84,14 @@ def test_figure_fields(body, mention, expected):
     "加快5G基站建设，筹备十四运相关工作。",
     "两年多来，产业发展迅速；剩下的两个月要全力冲刺。",
     "打造一批科技创新平台，培育一批示范企业。",
+    "建成“智慧停车”系统〔4〕，上线运行“一网通办”〔5〕。",
+    "实施企业上市三年行动，落实长江十年禁捕。",
+    "加快328国道改线工程建设，开通12345与110联动平台。",
+    "PM2.5浓度持续下降，新建220千伏变电站。",
+    "严格落实中央八项规定精神，打造15分钟便民生活圈。",
 ], ids=["slogans", "list-markers", "dates-and-sessions", "names-with-numbers", "history-and-remaining-time",
-        "articles"])
+        "articles", "footnote-markers", "campaign-names", "road-and-hotline-numbers", "latin-and-voltage-names",
+        "titles-and-concepts"])
 def test_no_figure(body):
     assert [f.mention for f in figures(body)] == []
 

@@ -158,6 +158,8 @@ def _mode(sentence: str, tx: Timex, end: int, marker: str | None) -> str | None:
         return "post"
     if R["topic_frame"].match(rest) and R["clause_start"].search(before):
         return "topic"
+    if tx.role == "verb" and R["clause_open"].search(before) and R["task_later"].match(rest):
+        return "post"
     if R["goal_before"].search(before) and R["goal_after"].match(rest):
         return "goal"
     return None
@@ -193,12 +195,22 @@ def _deadline(sentence: str, tx: Timex, sd: date, rolled: Interval | None) -> De
 
 
 def extract_deadlines(sentences: list[Sentence], meta: Metadata) -> list[LocalDeadline]:
-    """Deadlines of a document's sentences, resolved against its reference date (none without one)."""
+    """Deadlines of a document's sentences, resolved against its reference date (none without one).
+
+    A dated review part (一、2022年工作回顾) reports work done and sets no limit; in a plan part for a later
+    year than the text's (a report of December planning the next year), 年内 and 三季度 are that year's."""
     when = meta.reference_date or meta.speech_date
     if when is None:
         return []
-    return [LocalDeadline(sent.index, d.start, d.end, d.date, d.task, d.responsible)
-            for sent in sentences for d in find_deadlines(sent.text, when)]
+    out = []
+    for sent in sentences:
+        part = sent.part
+        if (part.role == "review" and part.dated) or part.notes:
+            continue
+        at = date(part.year, 1, 1) if part.role == "plan" and part.dated and part.year > when.year else when
+        out += [LocalDeadline(sent.index, d.start, d.end, d.date, d.task, d.responsible)
+                for d in find_deadlines(sent.text, at)]
+    return out
 
 
 def find_deadlines(sentence: str, speech_date: date) -> list[Deadline]:

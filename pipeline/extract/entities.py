@@ -120,7 +120,9 @@ def _gazetteer(texts: list[str], found: list[list[Candidate]]) -> list[list[Cand
 def extract(sentences: list[Sentence], mode: str = "both", predict=None,
             params: dict | None = None) -> list[list[Candidate]]:
     """Candidates per sentence of one document. predict(sentences, asks) -> spans per sentence, (start, end,
-    type, score), for the candidate spans asked (None: all of them, as the model-only mode needs)."""
+    type, score), for the candidate spans asked (None: all of them, as the model-only mode needs). A glossary
+    after the text (its notes part) is not read."""
+    sentences = [s for s in sentences if not s.part.notes]
     rule_c = [rule_candidates(s) for s in sentences] if mode != "model" else [[] for _ in sentences]
     spans = [None] * len(sentences)
     if predict is not None and mode == "model":
@@ -141,7 +143,8 @@ def extract_mentions(sentences: list[Sentence], predict=None, mode: str | None =
     """Mentions of a document's sentences: rules, plus the model when a predictor is given."""
     mode = mode or ("both" if predict else "rules")
     out = []
-    for sent, cands in zip(sentences, extract(sentences, mode, predict, params)):
+    read = [s for s in sentences if not s.part.notes]
+    for sent, cands in zip(read, extract(read, mode, predict, params)):
         for c in cands:
             surface = sent.text[c.start:c.end]
             name = canonical_enterprise(surface) if c.type == "enterprise" else canonical_project(surface)

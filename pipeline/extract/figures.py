@@ -76,6 +76,8 @@ def extract_figures(sentences: list[Sentence], meta: Metadata) -> list[LocalFigu
     out: list[LocalFigure] = []
     carried, paragraph = None, None
     for sent in sentences:
+        if sent.part.notes:
+            continue
         if sent.paragraph != paragraph:  # a new paragraph: only the part's own years are in play
             carried, paragraph = _part_period(sent.part), sent.paragraph
         found, carried = sentence_figures(sent, meta, carried)
@@ -112,7 +114,7 @@ def sentence_figures(sent: Sentence, meta: Metadata, carried: str | None) -> tup
 def _unit(q: numbers.Quantity, text: str, s: int, e: int, r: dict) -> str | None:
     """The figure's unit, or None when the number names, dates or counts nothing (not a figure)."""
     mention, before, after = text[s:e], text[:s], text[e:]
-    if r["exclude_after"].match(after) or _in_short_quote(text, s, e):
+    if r["exclude_after"].match(after) or _in_short_quote(text, s, e) or (not q.unit and r["name_after"].match(after)):
         return None
     if q.unit == "位" and (not r["rank_cue"].search(before) or r["rank_exclude_after"].match(after)):
         return None
@@ -247,6 +249,8 @@ def _sentence_kind(before: str, clause: str, after: str, unit: str, period: str 
     bounds = period_bounds(period)
     if bounds and when and bounds[1] <= when:
         return "actual", None
+    if bounds and when and bounds[0] > when:  # about a time still to come (二季度完成…50%): a goal
+        return "target", None
     if (part.role == "plan" and part.dated) or r["task"].search(clause):
         return "target", None
     if bounds and when and period == _plan_year(part, when):

@@ -224,8 +224,8 @@ def _r_within(m, sd, y):
     elif u.endswith("月"):
         yy, mm = _add_months(sd.year, sd.month, n)
         end = date(yy, mm, min(sd.day, calendar.monthrange(yy, mm)[1]))
-    elif u == "年":
-        end = _shift_year(sd, n)
+    elif u == "年":  # 三年内 said in 2023: by the end of 2025 (plans count calendar years, this one first)
+        end = date(sd.year + n - 1, 12, 31)
     else:
         end = sd + timedelta(days=n * (7 if u in ("周", "星期", "个星期") else 1))
     return Interval(sd, end, "range")
