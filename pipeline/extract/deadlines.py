@@ -46,15 +46,6 @@ def rules() -> dict[str, regex.Pattern]:
     return out
 
 
-def rule_cases() -> list[tuple[str, str, list[str], list[str]]]:
-    """(name, compiled pattern source, examples, counterexamples) of every rule, for the tests."""
-    data = load_toml("rules/deadlines.toml")
-    cases = [(k, v.get("examples", []), v.get("counterexamples", [])) for k, v in data.items()
-             if isinstance(v, dict) and "pattern" in v]
-    cases += [(f"body:{b['name']}", b.get("examples", []), b.get("counterexamples", [])) for b in data["body"]]
-    return [(name, rules()[name].pattern, ex, cx) for name, ex, cx in cases]
-
-
 def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
     """Start and end of the clause (between ，。；： …) around pos."""
     starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, pos)]
