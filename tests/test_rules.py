@@ -3,7 +3,7 @@
 Every .toml under pipeline/resources/rules has a checker here; a file without one fails
 test_every_rules_file_is_checked. The conventions differ by what a rule is:
 
-- a pattern (clean, metadata, sections, figures, indicators, and entities' filters): "before|" is text
+- a pattern (clean, metadata, sections, figures, indicators, places, and entities' filters): "before|" is text
   before a number (the pattern is searched in it), "|after" text after it, plain text is searched whole, or
   matched when the rule says match = "match" or "fullmatch"; examples hit, counterexamples do not;
 - an entities candidate finder (a rule with a kind): "sentence -> name|name:type", the names it must propose;
@@ -14,15 +14,19 @@ test_every_rules_file_is_checked. The conventions differ by what a rule is:
   counterexamples alike; a counterexample shows a near miss the list leaves alone;
 - linking: settings only, each a described positive number.
 """
+from datetime import date
 from pathlib import Path
 
 import pytest
 import regex
 
+from pipeline.extract import deadlines
+from pipeline.extract import entity_candidates as C
 from pipeline.extract import entity_rules as E
-from pipeline.normalise import timex
+from pipeline.extract import ner
+from pipeline.normalise import indicators, places, timex
 from pipeline.resources import expand_defs, load_toml
-from pipeline.segment import sentence_of
+from pipeline.segment import MAX_SENTENCE, sentence_of, split_sentences
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "pipeline" / "resources" / "rules"
 RULE_FILES = sorted(p.stem for p in RULES_DIR.glob("*.toml"))
@@ -89,11 +93,75 @@ def _setting(file, name, rule, text, positive):
 
 
 CHECKERS = {"clean": _pattern, "metadata": _pattern, "sections": _pattern, "figures": _pattern,
-            "indicators": _pattern, "entities": _entities, "deadlines": _deadlines, "timex": _timex,
-            "linking": _setting}
+            "indicators": _pattern, "places": _pattern, "punctuation": _pattern, "entities": _entities,
+            "deadlines": _deadlines, "timex": _timex, "linking": _setting}
 
 
-USES = {}  # (file, entry) -> the code that reads a word or character list, for its "input -> output" cases
+# ---------------------------------------------------------------------------------------------- uses of lists
+def _pieces(text: str, bounds) -> str:
+    return "|".join(text[a:b] for a, b in bounds)
+
+
+def _sentences(text: str) -> str:
+    return _pieces(text, split_sentences(text, 0, len(text)))
+
+
+def _long_cut(ch: str) -> str:
+    """ch 300 characters into a 700-character run without a sentence end: what the first piece ends with."""
+    text = "字" * 300 + ch + "字" * (MAX_SENTENCE - 1)
+    _, end = split_sentences(text, 0, len(text))[0]
+    return ch if end == 301 else "(hard)"
+
+
+def _items(text: str) -> str:
+    return _pieces(text, E._split_items(sentence_of(text), 0, len(text)))
+
+
+def _name_clauses(text: str) -> str:
+    out, start = [], 0
+    for end in E._clause_ends(text):
+        out.append(text[start:end])
+        start = end + 1
+    return "|".join(out)
+
+
+def _in_lists(text: str) -> str:
+    return "".join(c for c, tag in zip(text, C.context_tags(text)) if tag != "O")
+
+
+def _lead_cut(text: str) -> str:
+    return text[E._lead_cut(sentence_of(text), 0, len(text), inner=True):]
+
+
+def _scope(text: str) -> str:
+    return places.scope_in(text, "安康市", date(2020, 6, 30)) or ""
+
+
+USES = {
+    ("punctuation", "sentence_end"): _sentences,
+    ("punctuation", "sentence_close"): _sentences,
+    ("punctuation", "quoted_speech"): _sentences,
+    ("punctuation", "long_sentence_cut"): _long_cut,
+    ("punctuation", "enumeration"): _items,
+    ("punctuation", "name_clause_end"): _name_clauses,
+    ("punctuation", "task_clause_end"): lambda t: "|".join(deadlines.clause_end().split(t)),
+    ("punctuation", "whitespace"): ner._word_class,
+    ("punctuation", "name_break"): ner._word_class,
+    ("punctuation", "double_quotes"): ner._word_class,
+    ("punctuation", "name_quotes"): E._bare,
+    ("punctuation", "indicator_quotes"): lambda t: indicators.noun_phrase_after(sentence_of(t).tagged()),
+    ("entities", "list_connectors"): _items,
+    ("entities", "list_end"): _in_lists,
+    ("entities", "function_chars"): _lead_cut,
+    ("entities", "company_words"): E.canonical_enterprise,
+    ("places", "county_written"): _scope,
+    ("places", "not_scope_after"): _scope,
+    ("places", "short_name"): places._short,
+    ("places", "place_word"): E._place_prefix,
+    ("places", "upper_prefix"): E._upper_prefix,
+    ("indicators", "measured_suffixes"): indicators.stem,
+    ("indicators", "threshold_before"): lambda t: indicators.noun_phrase_before(sentence_of(t).tagged()),
+}
 
 
 # ---------------------------------------------------------------------------------------------- the cases
@@ -133,6 +201,18 @@ def test_examples_are_run(file):
     for name, rule in _entries(file):
         if ("examples" in rule or "counterexamples" in rule) and "pattern" not in rule:
             assert (file, name) in USES, f"{file}.{name}: examples that no checker runs"
+
+
+@pytest.mark.parametrize("file,name", sorted(USES))
+def test_every_list_is_described_with_cases(file, name):
+    rule = _entry(file, name)
+    assert rule.get("description") and rule.get("examples") and rule.get("counterexamples"), f"{file}.{name}"
+
+
+@pytest.mark.parametrize("file", ["punctuation", "places"])
+def test_every_entry_is_described_with_cases(file):
+    for name, rule in _entries(file):
+        assert rule.get("description") and rule.get("examples") and rule.get("counterexamples"), f"{file}.{name}"
 
 
 def test_every_candidate_rule_has_cases():

@@ -3,7 +3,9 @@
 The divisions come from cpca's packaged adcodes.csv (a maintained package, not
 a hand list), with a dated overrides lexicon for changes it does not know
 (旬阳县 -> 旬阳市, 2021). Development zones (高新区, 示范区 ...) are found by
-suffix, since no dataset lists them.
+suffix, since no dataset lists them. Suffixes of division names are one lexicon
+(lexicons/place_suffixes.tsv, read by place_suffixes() here and by the entity
+rules); the zone pattern and the scope rules are in rules/places.toml.
 """
 from __future__ import annotations
 
@@ -17,9 +19,24 @@ from pathlib import Path
 
 import regex
 
-from ..resources import load_tsv
+from ..resources import char_class, load_toml, load_tsv, punctuation
 
-_ZONE = regex.compile(r"\p{Han}{2,4}?(?:高新技术产业开发区|经济技术开发区|高新区|经开区|示范区|开发区|新区)(?!域)")
+
+@cache
+def place_suffixes(use: str) -> tuple[str, ...]:
+    """The suffixes of division names marked for one use in lexicons/place_suffixes.tsv (place_word,
+    upper_prefix, short_name, written_after), in the lexicon's order: the first that fits is cut."""
+    return tuple(r["suffix"] for r in load_tsv("lexicons/place_suffixes.tsv") if r[use] == "1")
+
+
+@cache
+def _rules() -> dict:
+    """places.toml compiled: the zone pattern, what may not follow a county suffix, non-scope words."""
+    raw = load_toml("rules/places.toml")
+    return {"zone": regex.compile(raw["zone"]["pattern"]),
+            "suffix_not_before": raw["county_written"]["not_before"],
+            "not_scope_after": tuple(raw["not_scope_after"]["words"]),
+            "in_list": regex.compile(char_class(punctuation("enumeration")))}
 
 
 @dataclass(frozen=True)
@@ -68,7 +85,8 @@ def province_of(city: str | None) -> str | None:
 
 
 def _short(name: str) -> str:
-    for suf in ("自治县", "自治州", "地区", "市", "县", "区", "州", "盟"):
+    """The short form of a county or city name (旬阳 of 旬阳县), when two characters are left."""
+    for suf in place_suffixes("short_name"):
         if name.endswith(suf) and len(name) - len(suf) >= 2:
             return name[: -len(suf)]
     return name
@@ -124,7 +142,7 @@ def infer_city(issuer_place: str | None, title: str, body: str) -> str | None:
 
 
 def zones(text: str) -> list[str]:
-    return [m.group() for m in _ZONE.finditer(text)]
+    return [m.group() for m in _rules()["zone"].finditer(text)]
 
 
 @cache
@@ -134,12 +152,11 @@ def _scope_words() -> list[tuple[str, str]]:
     return sorted(rows, key=lambda x: -len(x[0]))
 
 
-_IN_LIST = regex.compile(r"[、]")
-
-
 @lru_cache(maxsize=4096)
 def _county_rx(surface: str) -> regex.Pattern:
-    return regex.compile(regex.escape(surface) + r"(?P<suffix>[县区市](?![长委政]))?")
+    """A county's surface, and the county suffix written after it unless an office follows (县长, 区委)."""
+    suffix, office = char_class(place_suffixes("written_after")), char_class(_rules()["suffix_not_before"])
+    return regex.compile(regex.escape(surface) + f"(?P<suffix>{suffix}(?!{office}))?")
 
 
 def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
@@ -149,12 +166,15 @@ def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
     one figure's scope, so a name touching 、 is passed over.
     """
     found: list[tuple[int, int, str]] = []  # (start, -length, scope)
+    r = _rules()
+    in_list, not_after = r["in_list"], r["not_scope_after"]
 
     def see(start: int, surface: str, value: str | None):
         if not value or start < 0:
             return
         end = start + len(surface)
-        if (start > 0 and _IN_LIST.match(text, start - 1)) or _IN_LIST.match(text, end) or text.startswith("各地", end):
+        listed = (start > 0 and in_list.match(text, start - 1)) or in_list.match(text, end)
+        if listed or text.startswith(not_after, end):
             return  # in a list of places, or 全国各地 (from everywhere): not the figure's scope
         found.append((start, -len(surface), value))
 
@@ -166,16 +186,17 @@ def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
             see(i, surface, roles.get(scope, scope))
             i = text.find(surface, i + len(surface))
     if city:
+        written = place_suffixes("written_after")
         for surface, full in counties_of(city).items():
             if surface not in text:
                 continue
             for m in _county_rx(surface).finditer(text):
-                if m["suffix"] and surface == full[: len(surface)] and not surface.endswith(("县", "区", "市")):
+                if m["suffix"] and surface == full[: len(surface)] and not surface.endswith(written):
                     # written with its own suffix (南郑区 after the dataset's 南郑县): keep it as written
                     see(m.start(), m.group(), m.group() if m.group() != full else county_name(full, city, on))
                 else:
                     see(m.start(), surface, county_name(full, city, on))
-    for m in _ZONE.finditer(text):
+    for m in r["zone"].finditer(text):
         see(m.start(), m.group(), m.group())
     if not found:
         return None
