@@ -1,7 +1,8 @@
 """Sentences, the section path of each sentence, and the one word pass.
 
 Sentences end at 。！？；(and ASCII !?;) outside quotes, and at paragraph ends;
-a closing quote or bracket right after the terminal stays with the sentence.
+a closing quote or bracket right after the terminal stays with the sentence
+(the sets are named in rules/punctuation.toml).
 Section levels are not fixed by marker type: the first marker type seen opens
 a level, a type already on the stack closes everything below it, so 一、/（一）
 /一是 and 第一， nest in whatever order a speech uses them. Inline 一是/一要
@@ -21,12 +22,8 @@ import regex
 from .model import Sentence
 from .offsets import CleanText
 from .pos import tag_words
-from .resources import load_toml
+from .resources import load_toml, punctuation
 from .segmenters import get_segmenter
-
-_OPEN = "“‘「『《（("
-_CLOSE = "”’」』》）)"
-_END = "。！？；!?;"
 
 
 @dataclass(frozen=True)
@@ -56,9 +53,10 @@ MAX_SENTENCE = 400  # a run-on "sentence" (no 。；！？ for pages) is cut at 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside one paragraph text[start:end], none longer than MAX_SENTENCE."""
     out = []
+    cuts = punctuation("long_sentence_cut")
     for s, e in _split_terminals(text, start, end):
         while e - s > MAX_SENTENCE:
-            cut = max(text.rfind(c, s + MAX_SENTENCE // 2, s + MAX_SENTENCE) for c in "，、,")
+            cut = max(text.rfind(c, s + MAX_SENTENCE // 2, s + MAX_SENTENCE) for c in cuts)
             cut = cut + 1 if cut > s else s + MAX_SENTENCE
             out.append((s, cut))
             s = cut
@@ -67,23 +65,26 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _split_terminals(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans between sentence ends (rules/punctuation.toml) outside quoted speech, closing marks kept."""
+    ends, closing = punctuation("sentence_end"), punctuation("sentence_close")
+    q_open, q_close = punctuation("quoted_speech", "open"), punctuation("quoted_speech", "close")
     out = []
     depth = 0
     s = start
     i = start
     while i < end:
         ch = text[i]
-        if ch in "“「『《":
+        if ch in q_open:
             depth += 1
-        elif ch in "”」』》" and depth:
+        elif ch in q_close and depth:
             depth -= 1
-            if depth == 0 and i > start and text[i - 1] in _END:  # 他说：“好。” ends with its quote
+            if depth == 0 and i > start and text[i - 1] in ends:  # 他说：“好。” ends with its quote
                 out.append((s, i + 1))
                 s = i = i + 1
                 continue
-        elif ch in _END and depth == 0:
+        elif ch in ends and depth == 0:
             j = i + 1
-            while j < end and text[j] in _CLOSE:
+            while j < end and text[j] in closing:
                 j += 1
             out.append((s, j))
             s = i = j

@@ -1,54 +1,13 @@
 """Enterprise and project rules, names and the rules+model combination; one case per test id.
 
-Every rule of rules/entities.toml runs against its own examples and counterexamples. Sentences are
+The examples and counterexamples of rules/entities.toml run in tests/test_rules.py. Sentences are
 invented in the style of the bulletins (no names from the corpus).
 """
 import pytest
 
 from pipeline.extract import entities
 from pipeline.extract import entity_rules as E
-from pipeline.resources import load_toml
 from pipeline.segment import sentence_of
-
-RULES = load_toml("rules/entities.toml")
-
-
-def _rule_cases():
-    for name, rule in RULES.items():
-        if "pattern" not in rule:
-            continue
-        for ex in rule.get("examples", []):
-            yield pytest.param(name, ex, True, id=f"{name}+{ex}")
-        for ex in rule.get("counterexamples", []):
-            yield pytest.param(name, ex, False, id=f"{name}-{ex}")
-
-
-def _proposals(name: str, text: str) -> set[tuple[str, str]]:
-    return {(text[c.start:c.end], c.type) for c in E.rule_candidates(sentence_of(text), only=name)}
-
-
-@pytest.mark.parametrize("name,case,positive", list(_rule_cases()))
-def test_rule_example(name, case, positive):
-    rule = RULES[name]
-    if "kind" not in rule:  # a filter pattern: its examples match, its counterexamples do not
-        assert bool(E.rules()[name]["rx"].search(case)) is positive
-        return
-    text, _, expected = case.partition(" -> ")
-    got = _proposals(name, text)
-    if not positive and not expected:
-        assert got == set()
-        return
-    for want in expected.split("|"):
-        surface, _, typ = want.lstrip("!").partition(":")
-        hit = any(s == surface and (not typ or t == typ) for s, t in got)
-        assert hit is not want.startswith("!"), (want, got)
-
-
-def test_every_candidate_rule_has_cases():
-    for name, rule in RULES.items():
-        if "kind" in rule:
-            assert rule.get("examples") and rule.get("counterexamples") is not None, name
-
 
 CANONICAL_ENTERPRISE = [
     ("place-prefix", "苏州嘉禾悦", "嘉禾悦"),

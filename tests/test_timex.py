@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, strategies as st
 
-from pipeline.normalise.timex import Interval, find_timexes, resolve, rules
+from pipeline.normalise.timex import Interval, find_timexes, resolve
 
 D = date.fromisoformat
 
@@ -189,13 +189,3 @@ def test_month_end_is_last_day_and_month_period(sd, m):
     end = resolve(f"{m}月底", sd).end
     assert end.month == m and (end + timedelta(days=1)).day == 1
     assert resolve(f"{m}月", sd).period() == f"{sd.year}-{m:02d}"
-
-
-RULE_CASES = [(r.name, "ex", s) for r in rules() for s in r.examples] + \
-             [(r.name, "cx", s) for r in rules() for s in r.counterexamples]
-
-
-@pytest.mark.parametrize("name,which,text", RULE_CASES, ids=[f"{n}-{w}-{t}" for n, w, t in RULE_CASES])
-def test_rule_examples(name, which, text):
-    rule = next(r for r in rules() if r.name == name)
-    assert (rule.rx.search(text) is not None) == (which == "ex")

@@ -18,9 +18,8 @@ import regex
 
 from ..model import LocalDeadline, Metadata, Sentence
 from ..normalise.timex import Interval, Timex, find_timexes
-from ..resources import expand_defs, load_toml
+from ..resources import char_class, expand_defs, load_toml, punctuation
 
-_CLAUSE_END = regex.compile(r"[，,。；;！!？?：:]")
 _SPACE = regex.compile(r"\s+")
 
 
@@ -46,19 +45,16 @@ def rules() -> dict[str, regex.Pattern]:
     return out
 
 
-def rule_cases() -> list[tuple[str, str, list[str], list[str]]]:
-    """(name, compiled pattern source, examples, counterexamples) of every rule, for the tests."""
-    data = load_toml("rules/deadlines.toml")
-    cases = [(k, v.get("examples", []), v.get("counterexamples", [])) for k, v in data.items()
-             if isinstance(v, dict) and "pattern" in v]
-    cases += [(f"body:{b['name']}", b.get("examples", []), b.get("counterexamples", [])) for b in data["body"]]
-    return [(name, rules()[name].pattern, ex, cx) for name, ex, cx in cases]
+@cache
+def clause_end() -> regex.Pattern:
+    """A task's clause ends at these (punctuation.toml task_clause_end; brackets stay inside a task)."""
+    return regex.compile(char_class(punctuation("task_clause_end")))
 
 
 def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
     """Start and end of the clause (between ，。；： …) around pos."""
-    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, pos)]
-    m = _CLAUSE_END.search(text, pos)
+    starts = [m.end() for m in clause_end().finditer(text, 0, pos)]
+    m = clause_end().search(text, pos)
     return (starts[-1] if starts else 0), (m.start() if m else len(text))
 
 
@@ -114,7 +110,7 @@ def _drop_body(clause: str) -> str:
 
 def _topic_task(rest: str) -> str:
     """After 下半年，要 …: the clause that completes something, else the first demand."""
-    clauses = [_strip(_drop_body(c.strip())) for c in _CLAUSE_END.split(rest) if c.strip()]
+    clauses = [_strip(_drop_body(c.strip())) for c in clause_end().split(rest) if c.strip()]
     done = [c for c in clauses if rules()["completion"].match(c)]
     return done[-1] if done else (clauses[0] if clauses else "")
 

@@ -9,9 +9,9 @@ the combination in entities.py use it, so they see the same spans.
 from __future__ import annotations
 
 from ..model import Sentence
-from .entity_rules import (_CLAUSE_END, _CONNECTOR_CHARS, _HAN, _QUOTED, Candidate, _clause_ends, _clause_start,
-                           _lead_cut, _split_items, _strip_quotes, _vocabulary, _words, brand_of, is_common,
-                           is_generic, is_place, rule_candidates, rules)
+from .entity_rules import (_HAN, Candidate, _clause_ends, _clause_start, _lead_cut, _split_items, _strip_quotes,
+                           _vocabulary, _words, brand_of, clause_end, enumeration, has_connector, is_common,
+                           is_generic, is_place, rule_candidates, rules, vocabulary)
 
 MAX_SIZE = 16  # the longest name the model is asked about (characters); longer names are left to the rules
 
@@ -21,6 +21,7 @@ def context_tags(text: str) -> list[str]:
     L-other (any other 、 list or X等), O outside. A feature for the model, which cannot see that far."""
     tags = ["O"] * len(text)
     r = rules()["list_close"]
+    enum, list_end = enumeration(), vocabulary()["list_end"]
     done = set()
     for m in r["rx"].finditer(text):
         a = _clause_start(text, m.start())
@@ -31,8 +32,8 @@ def context_tags(text: str) -> list[str]:
         done.add(a)
     start = 0
     for end in _clause_ends(text):
-        if start not in done and ("、" in text[start:end] or "等" in text[start:end]):
-            stop = text.find("等", start, end)
+        if start not in done and (not enum.isdisjoint(text[start:end]) or list_end in text[start:end]):
+            stop = text.find(list_end, start, end)
             for i in range(start, stop if stop > start else end):
                 tags[i] = "L-other"
         start = end + 1
@@ -54,10 +55,11 @@ def loose_candidates(sent: Sentence, max_len: int = 16, bare_words: bool = True,
     a suffix, a quote or a rule's guess in them. rule_cands: the rules' proposals, when the caller has them."""
     text = sent.text
     out: set[tuple[int, int]] = set()
+    ends, enum, list_end = clause_end(), enumeration(), vocabulary()["list_end"]
 
     def add(a: int, b: int) -> None:
         a, b = _strip_quotes(text, a, b)
-        if 2 <= b - a <= max_len and not any(c in _CLAUSE_END or c == "、" for c in text[a:b]):
+        if 2 <= b - a <= max_len and not any(c in ends or c in enum for c in text[a:b]):
             out.add((a, b))
             br = brand_of(text[a:b])
             if br:
@@ -67,9 +69,9 @@ def loose_candidates(sent: Sentence, max_len: int = 16, bare_words: bool = True,
     start = 0
     for end in bounds:
         clause = text[start:end]
-        stop = clause.find("等")
+        stop = clause.find(list_end)
         span_end = start + stop if stop > 0 else end
-        if stop > 0 or "、" in clause or _CONNECTOR_CHARS.intersection(clause):  # else a single item: no list
+        if stop > 0 or not enum.isdisjoint(clause) or has_connector(clause):  # else a single item: no list
             items = _split_items(sent, start, span_end)
             if len(items) >= 2 or stop > 0:
                 for a, b in items:
@@ -80,11 +82,11 @@ def loose_candidates(sent: Sentence, max_len: int = 16, bare_words: bool = True,
             ls = _clause_start(text, m.start())
             pos = m.start()
             for t in reversed(sent.words_in(max(ls, m.start() - 12), m.start())):
-                if t == "、" or t in _CLAUSE_END:
+                if t in enum or t in ends:
                     break
                 pos -= len(t)
                 add(pos, m.end())
-    for m in _QUOTED.finditer(text):
+    for m in rules()["quoted_span"]["rx"].finditer(text):
         add(*m.span(1))
     w = _words()
     tails = _vocabulary(("industry", "keep", "facility", "company"))  # what may follow an uncommon word in a name

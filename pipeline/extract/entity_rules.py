@@ -6,7 +6,9 @@ after an enterprise; a project item that starts with a brand also yields its
 enterprise (中云科技智能终端 -> 中云科技). Words are the sentence's words from
 the one word pass (Sentence.words_in), never a tokenizer of this module's own.
 Canonical names drop place prefixes and one generic industry word so that
-扬州安贝斯 and 安贝斯玩具 meet as 安贝斯 when linked.
+扬州安贝斯 and 安贝斯玩具 meet as 安贝斯 when linked. Vocabulary is data: patterns
+and word lists in rules/entities.toml, punctuation in rules/punctuation.toml,
+division-name suffixes in lexicons/place_suffixes.tsv.
 """
 from __future__ import annotations
 
@@ -17,20 +19,37 @@ import regex
 
 from ..memo import per_document
 from ..model import Sentence
-from ..normalise.places import divisions
-from ..resources import load_toml, load_tsv
+from ..normalise.places import divisions, place_suffixes
+from ..resources import char_class, load_toml, load_tsv, punctuation
 from ..segmenters import word_frequency
 
 COMMON_FREQ = 100          # a word this frequent in jieba's dictionary is a common word, not a brand
 MAX_LEFT = 16              # how far a suffix-found name may run left of its suffix
-QUOTES = "“”\"「」"
-_CLAUSE_END = set("，。；：！？,;:!?（）()《》【】[]\n")
-_CLAUSE_END_RX = regex.compile("[" + regex.escape("".join(sorted(_CLAUSE_END))) + "]")
+
+
+def quotes() -> frozenset[str]:
+    """Quote marks stripped from a name's ends and ignored when names are compared (punctuation.toml)."""
+    return punctuation("name_quotes")
+
+
+def clause_end() -> frozenset[str]:
+    """Where a clause ends for names: punctuation, brackets and title marks (punctuation.toml)."""
+    return punctuation("name_clause_end")
+
+
+def enumeration() -> frozenset[str]:
+    """The enumeration comma 、 (punctuation.toml): it separates list items, it ends no clause."""
+    return punctuation("enumeration")
+
+
+@cache
+def _clause_end_rx() -> regex.Pattern:
+    return regex.compile(char_class(clause_end()))
 
 
 def _clause_ends(text: str) -> list[int]:
     """Offsets of the characters that end a clause, then len(text)."""
-    return [m.start() for m in _CLAUSE_END_RX.finditer(text)] + [len(text)]
+    return [m.start() for m in _clause_end_rx().finditer(text)] + [len(text)]
 
 
 @dataclass(frozen=True)
@@ -46,16 +65,34 @@ class Candidate:
 
 # ---------------------------------------------------------------------------------------------- resources
 _HAN = regex.compile(r"\p{Han}+")
-_ENUM = regex.compile(r"(、)")
-_CONNECTOR_CHARS = frozenset("和及与")  # the characters of _split_items' connectors 和, 及, 与, 以及
-_QUOTED = regex.compile(r"[“\"]([^“”\"]{2,16})[”\"]")
 
 
 @cache
 def rules() -> dict:
+    """entities.toml's patterns by name, each with its compiled rx (candidate finders have a kind)."""
     raw = load_toml("rules/entities.toml")
     out = {k: dict(v, rx=regex.compile(v["pattern"])) for k, v in raw.items() if "pattern" in v}
     return out
+
+
+@cache
+def vocabulary() -> dict:
+    """entities.toml's word lists: list connectors, the word that closes a list, one-character function
+    words, company words a canonical name keeps whole."""
+    raw = load_toml("rules/entities.toml")
+    return {"connectors": frozenset(raw["list_connectors"]["words"]), "list_end": raw["list_end"]["word"],
+            "function": frozenset(raw["function_chars"]["words"]),
+            "company": tuple(raw["company_words"]["words"])}
+
+
+@cache
+def _enum_rx() -> regex.Pattern:
+    return regex.compile("(" + char_class(enumeration()) + ")")
+
+
+def has_connector(s: str) -> bool:
+    """s holds a list connector (和, 及, 与, 以及): only then need its words be read to split it."""
+    return any(w in s for w in vocabulary()["connectors"])
 
 
 @cache
@@ -69,11 +106,13 @@ def _words() -> dict[str, frozenset]:
 
 @cache
 def _places() -> frozenset:
-    """Provinces, cities and counties with their short forms (安康, 旬阳, 扬州, 广东)."""
+    """Provinces, cities and counties with their short forms (安康, 旬阳, 扬州, 广东): the first place_word
+    suffix of lexicons/place_suffixes.tsv that leaves two characters is cut."""
     out = set()
+    suffixes = place_suffixes("place_word")
     for d in divisions():
         out.add(d.name)
-        for suf in ("特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "县", "区", "州", "盟"):
+        for suf in suffixes:
             if d.name.endswith(suf) and len(d.name) - len(suf) >= 2:
                 out.add(d.name[: -len(suf)])
                 break
@@ -82,12 +121,14 @@ def _places() -> frozenset:
 
 @cache
 def _upper_places() -> tuple[str, ...]:
-    """Province and city names and short forms: the prefixes stripped from an enterprise name."""
+    """Province and city names and short forms (upper_prefix suffixes cut): the prefixes stripped from an
+    enterprise name."""
     out = set()
+    suffixes = place_suffixes("upper_prefix")
     for d in divisions():
         if d.level in ("province", "city"):
             out.add(d.name)
-            for suf in ("特别行政区", "自治区", "省", "市"):
+            for suf in suffixes:
                 if d.name.endswith(suf) and len(d.name) - len(suf) >= 2:
                     out.add(d.name[: -len(suf)])
     return tuple(sorted(out, key=lambda s: (-len(s), s)))
@@ -177,7 +218,7 @@ def _lead_cut(sent: Sentence, s: int, e: int, inner: bool) -> int:
 
     Words are the sentence's words, so 及时雨食品 keeps its 及. With inner=True the cut may also fall after the
     last lead word inside (针对物流贵引进了|上港物流集团): used where no separator bounds the name."""
-    lead = _words()["lead"]
+    lead, function = _words()["lead"], vocabulary()["function"]
     toks = sent.words_in(s, e)
     pos = [s]
     for t in toks:
@@ -185,7 +226,7 @@ def _lead_cut(sent: Sentence, s: int, e: int, inner: bool) -> int:
     start_i = 0
     if inner:
         for i, t in enumerate(toks[:-1]):
-            if t in lead and (len(t) >= 2 or t in ("了", "的", "和", "及", "与")):
+            if t in lead and (len(t) >= 2 or t in function):
                 start_i = i + 1
     while start_i < len(toks) - 1 and toks[start_i] in lead:
         start_i += 1
@@ -194,23 +235,20 @@ def _lead_cut(sent: Sentence, s: int, e: int, inner: bool) -> int:
 
 def _strip_quotes(text: str, s: int, e: int) -> tuple[int, int]:
     """Drop quotes that wrap the whole span (“安康无水港” -> 安康无水港); inner quotes stay."""
-    while e - s >= 2 and text[s] in QUOTES and text[e - 1] in QUOTES and not any(
-            c in QUOTES for c in text[s + 1:e - 1]):
+    q = quotes()
+    while e - s >= 2 and text[s] in q and text[e - 1] in q and not any(c in q for c in text[s + 1:e - 1]):
         s, e = s + 1, e - 1
-    if e - s >= 1 and text[s] in QUOTES and not any(c in QUOTES for c in text[s + 1:e]):
+    if e - s >= 1 and text[s] in q and not any(c in q for c in text[s + 1:e]):
         s += 1
-    if e - s >= 1 and text[e - 1] in QUOTES and not any(c in QUOTES for c in text[s:e - 1]):
+    if e - s >= 1 and text[e - 1] in q and not any(c in q for c in text[s:e - 1]):
         e -= 1
     return s, e
 
 
 def _bare(s: str) -> str:
-    return "".join(c for c in s if not c.isspace() and c not in QUOTES)
-
-
-_HEAD_NOUN = regex.compile(r"(?:项目|工程|企业)$")
-_LATIN = regex.compile(r"[A-Za-z]")
-_NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9“”]")
+    """Without whitespace (PDF spaces) and name quotes: the form names are compared in."""
+    q = quotes()
+    return "".join(c for c in s if not c.isspace() and c not in q)
 
 
 def plausible(name: str, typ: str) -> bool:
@@ -231,7 +269,7 @@ def _plausible(name: str) -> bool:
         return False
     if is_generic(bare) or is_place(bare) or r["generic_suffix"]["rx"].search(bare):
         return False
-    head = _HEAD_NOUN.search(bare)
+    head = r["kind_head"]["rx"].search(bare)
     if head and (len(bare) - len(head[0]) <= 2 or covered(bare[: head.start()])):
         return False                      # 重点工业项目, 大项目: a kind of project, not one
     return True
@@ -239,13 +277,15 @@ def _plausible(name: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------- rules
 def _clause_start(text: str, i: int) -> int:
-    while i > 0 and text[i - 1] not in _CLAUSE_END:
+    ends = clause_end()
+    while i > 0 and text[i - 1] not in ends:
         i -= 1
     return i
 
 
 def _clause_end(text: str, i: int) -> int:
-    while i < len(text) and text[i] not in _CLAUSE_END:
+    ends = clause_end()
+    while i < len(text) and text[i] not in ends:
         i += 1
     return i
 
@@ -255,16 +295,17 @@ def _split_items(sent: Sentence, s: int, e: int) -> list[tuple[int, int]]:
     text = sent.text
     out = []
     pos = s
-    for piece in _ENUM.split(text[s:e]):
-        if piece == "、":
+    enum, connectors = enumeration(), vocabulary()["connectors"]
+    for piece in _enum_rx().split(text[s:e]):
+        if piece in enum:
             pos += 1
             continue
         ps = pos
         sub = [ps]
         acc = ps
-        toks = sent.words_in(ps, ps + len(piece)) if _CONNECTOR_CHARS.intersection(piece) else ()
+        toks = sent.words_in(ps, ps + len(piece)) if has_connector(piece) else ()
         for k, t in enumerate(toks):
-            if t in ("和", "及", "与", "以及") and 0 < k < len(toks) - 1 and acc - sub[-1] >= 2:
+            if t in connectors and 0 < k < len(toks) - 1 and acc - sub[-1] >= 2:
                 out.append((sub[-1], acc))
                 sub.append(acc + len(t))
             acc += len(t)
@@ -286,7 +327,7 @@ def brand_of(name: str) -> tuple[int, int] | None:
     The brand is 2-6 Han characters before an industry word or a place; a place prefix is kept in the span
     (上海港务集团 -> whole); a common word is extended by the industry word after it; regions, places and
     industry words are never brands (锂电新能源, 西北电子信息基地, 旬阳水电站 have none)."""
-    w = _words()
+    w, function = _words(), vocabulary()["function"]
     off = 0
     pre = _upper_prefix(name)
     if pre and len(name) - len(pre) >= 2:
@@ -302,7 +343,7 @@ def brand_of(name: str) -> tuple[int, int] | None:
         brand = core[:i]
         if not _HAN.fullmatch(brand) or is_place(brand) or is_generic(brand):
             return None
-        if any(c in brand for c in "的了和与及"):
+        if any(c in brand for c in function):
             return None
         end = i
         if nxt in w["keep"]:
@@ -328,7 +369,7 @@ def _from_list(sent: Sentence, name: str, m) -> list[Candidate]:
         s0, e0 = _clause_start(text, m.start()), m.start()
     else:
         s0, e0 = m.start("items"), m.end("items")
-        tail = text.find("等", s0, e0)
+        tail = text.find(vocabulary()["list_end"], s0, e0)
         if tail >= 0:
             e0 = tail
     head = m["head"]
@@ -375,7 +416,7 @@ def _joined_singles(words: list[str]) -> list[str]:
 def _company_ok(sent: Sentence, a: int, b: int) -> bool:
     """The words before 集团/公司 hold a place, a Latin name or an uncommon word (not 园区平台|公司)."""
     modifier = _bare(sent.text[a:b])
-    if _LATIN.search(modifier):
+    if rules()["latin"]["rx"].search(modifier):
         return True
     toks = _joined_singles([w for w in map(_bare, sent.words_in(a, b)) if w])
     return any(is_place(t) or (not is_common(t) and not is_generic(t) and len(t) >= 2) for t in toks) or any(
@@ -388,8 +429,9 @@ def _from_suffix(sent: Sentence, name: str, m) -> list[Candidate]:
     typ = r["type"]
     ss = m.start()
     ls = ss
-    while ls > 0 and ss - ls < MAX_LEFT and text[ls - 1] not in _CLAUSE_END and text[ls - 1] != "、" and (
-            _NAME_CHAR.match(text[ls - 1])):
+    ends, enum, name_char = clause_end(), enumeration(), rules()["name_char"]["rx"]
+    while ls > 0 and ss - ls < MAX_LEFT and text[ls - 1] not in ends and text[ls - 1] not in enum and (
+            name_char.match(text[ls - 1])):
         ls -= 1
     if ls == ss:
         return []
@@ -428,7 +470,7 @@ def _from_named(sent: Sentence, name: str, m) -> list[Candidate]:
     text = sent.text
     a, b = m.span("name")
     a = _lead_cut(sent, a, b, inner=True)
-    if b - a < 4 or "等" in text[a:b] or not plausible(text[a:b], "project"):
+    if b - a < 4 or vocabulary()["list_end"] in text[a:b] or not plausible(text[a:b], "project"):
         return []                         # “X”等重点项目 is a list's tail, not a name
     out = [Candidate(a, b, "project", "rule", name)]
     br = brand_of(text[a:b])
@@ -479,7 +521,7 @@ def canonical_enterprise(surface: str) -> str:
     A province/city prefix goes when the rest is not a common word; one industry word at the end goes
     when the core left is 2+ characters, not common, not a place; company words (科技, 集团, 厂) stay."""
     s = rules()["generic_tail"]["rx"].sub("", _bare(surface))
-    if s.endswith(("集团", "公司", "厂")):
+    if s.endswith(vocabulary()["company"]):
         return s
     p = _upper_prefix(s)
     if p:
@@ -500,7 +542,7 @@ def canonical_project(surface: str) -> str:
     """Without quotes and spaces; a quoted name behind generic words stands alone (毛绒玩具文创产业“五大中心” ->
     五大中心)."""
     s = "".join(c for c in surface if not c.isspace())
-    m = regex.fullmatch(r"(?P<pre>[^“”\"]*)[“\"](?P<q>[^“”\"]{2,})[”\"]", s)
+    m = rules()["quoted_after_words"]["rx"].fullmatch(s)
     if m and (not m["pre"] or covered(m["pre"])):
         return m["q"]
     return _bare(s)

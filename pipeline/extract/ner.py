@@ -29,7 +29,7 @@ from thinc.types import Ragged
 from threadpoolctl import ThreadpoolController
 
 from ..model import Sentence
-from ..resources import path as resource_path
+from ..resources import path as resource_path, punctuation
 from ..segment import sentence_of
 from .entity_candidates import MAX_SIZE, context_tags, loose_candidates
 from .entity_rules import _words, is_common, is_place
@@ -38,7 +38,6 @@ MODEL_DIR = "models/entities"
 SPANS_KEY = "sc"
 LABELS = ("enterprise", "project")
 MIN_SIZE = 2
-_BREAK = set("，。；：！？、,;:!?（）()《》【】[] \t\r\n\u3000")
 _SPACE = re.compile(r"\s")  # re's \s is str.isspace (both Py_UNICODE_ISSPACE), found in C
 
 
@@ -69,7 +68,7 @@ def _word_class(word: str) -> str:
     if is_place(word):
         return "place"
     if len(word) == 1:
-        return "punct" if word in _BREAK or word in "“”\"" else "char"
+        return "punct" if word in punctuation("name_break") or word in punctuation("double_quotes") else "char"
     return "common" if is_common(word) else "rare"
 
 

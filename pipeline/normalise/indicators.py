@@ -13,7 +13,7 @@ import regex
 from rapidfuzz import fuzz
 
 from ..model import Tagged
-from ..resources import load_toml, load_tsv
+from ..resources import load_toml, load_tsv, punctuation
 
 
 @cache
@@ -94,10 +94,20 @@ def _phrase_rules() -> dict:
     out["measure_verbs"] = set(np["measure_verbs"])
     out["people"] = tuple(np["people_nouns"])
     out["threshold_after"] = regex.compile(raw["threshold_after"]["pattern"])
+    out["measured"] = tuple(raw["measured_suffixes"]["words"])
+    th = raw["threshold_before"]
+    out["threshold_tags"], out["threshold_words"] = tuple(th["tags"]), tuple(th["words"])
+    out["threshold_span_tags"] = out["threshold_tags"] + tuple(th["span_tags"])
+    out["threshold_span_words"] = out["threshold_words"] + tuple(th["span_words"])
+    out["threshold_number_tags"], out["threshold_drop"] = tuple(th["number_tags"]), tuple(th["drop_words"])
     return out
 
 
-_QUOTES = "“”‘’「」『』\""
+@cache
+def _quotes() -> str:
+    """Quote marks removed before an indicator is read (punctuation.toml indicator_quotes), as Tagged.without
+    takes them."""
+    return "".join(sorted(punctuation("indicator_quotes")))
 
 
 def _strip_lead(t: Tagged) -> Tagged:
@@ -122,7 +132,7 @@ def _has_subject(clause: Tagged, head: str) -> bool:
 
 def stem(indicator: str) -> str:
     """An indicator without what is measured of it: 产值增速 -> 产值, 企业数 -> 企业."""
-    for suf in ("连续年数", "连续月数", "增速", "占比", "面积", "人数", "次数", "数"):
+    for suf in _phrase_rules()["measured"]:
         if indicator.endswith(suf) and len(indicator) > len(suf):
             return indicator[: -len(suf)]
     return indicator
@@ -149,7 +159,7 @@ def noun_phrase_after(after: Tagged) -> str:
     Verbs before the first noun modify it (98户退库留基企业); the first verb after a noun ends it.
     """
     r = _phrase_rules()
-    after = after.without(_QUOTES)
+    after = after.without(_quotes())
     m = r["after_skip"].match(after.text)
     text = after.cut(m.end()) if m else after
     d = r["designation"].match(_noun_skip(text).text)
@@ -159,7 +169,7 @@ def noun_phrase_after(after: Tagged) -> str:
     seen_noun = False
     if (t := r["threshold_after"].match(text.text)) and t.end() < len(text):
         rest = text.cut(t.end())
-        head = noun_phrase_after(rest) or (_HEAD_AFTER.match(rest.text) or [""])[0]
+        head = noun_phrase_after(rest) or (r["head_after_threshold"].match(rest.text) or [""])[0]
         if head:
             return t["lead"] + t["cond"] + head  # 产值过百亿元的首位产业 -> 产值过百亿元首位产业
     for word, tag in text.cut(0, 24).pairs:
@@ -173,13 +183,10 @@ def noun_phrase_after(after: Tagged) -> str:
     return "".join(out) if seen_noun else ""
 
 
-_HEAD_AFTER = regex.compile(r"\p{Han}{2,6}?(?=[，。；、]|$)")
-
-
 def noun_phrase_before(before: Tagged) -> str:
     """The subject phrase right before a number, verbs and scope/time words removed."""
     r = _phrase_rules()
-    tagged = list(_strip_tail(before.without(_QUOTES)).cut(-30).pairs)
+    tagged = list(_strip_tail(before.without(_quotes())).cut(-30).pairs)
     out: list[str] = []
     i = len(tagged) - 1
     while i >= 0:
@@ -189,18 +196,17 @@ def noun_phrase_before(before: Tagged) -> str:
         elif out and word in r["measure_verbs"]:  # 新增企业, 新建标准化厂房: the verb says what is counted
             out.append(word)
             break
-        elif out and (tag in ("uj", "m", "q", "f", "ug") or word in ("过", "以上", "以下", "不足", "超过")):
+        elif out and (tag in r["threshold_tags"] or word in r["threshold_words"]):
             # a threshold before the noun (产值过100亿元的园区, 总投资10亿元以上在库项目) belongs to it
             j = i
-            while j >= 0 and (tagged[j][1] in ("uj", "m", "q", "f", "ug", "x") or tagged[j][0] in
-                              ("过", "以上", "以下", "不足", "超过", "亿元", "万元")):
+            while j >= 0 and (tagged[j][1] in r["threshold_span_tags"] or tagged[j][0] in r["threshold_span_words"]):
                 j -= 1
             k = j
             while k >= 0 and _nounish(tagged[k][1], r["np_tags"]):
                 k -= 1
             span = tagged[k + 1:i + 1]
-            if k < j and any(t in ("m",) for _, t in span):
-                out.extend(w for w, _ in reversed(span) if w != "的")
+            if k < j and any(t in r["threshold_number_tags"] for _, t in span):
+                out.extend(w for w, _ in reversed(span) if w not in r["threshold_drop"])
                 i = k
                 continue
             break

@@ -9,6 +9,9 @@ A text's own jurisdiction (the scope of 全市/我市, and of 全州/我州, 全
 a prefecture or league) is read from its header, title or front matter first,
 by full name or by the short forms texts use (恩施州 for 恩施土家族苗族自治州:
 the place before the ethnic names, plus 州), and only then from the body.
+Suffixes of division names are one lexicon (lexicons/place_suffixes.tsv, read
+by place_suffixes() here and by the entity rules); the zone pattern and the
+scope rules are in rules/places.toml.
 """
 from __future__ import annotations
 
@@ -22,9 +25,24 @@ from pathlib import Path
 
 import regex
 
-from ..resources import load_tsv
+from ..resources import char_class, load_toml, load_tsv, punctuation
 
-_ZONE = regex.compile(r"\p{Han}{2,4}?(?:高新技术产业开发区|经济技术开发区|高新区|经开区|示范区|开发区|新区)(?!域)")
+
+@cache
+def place_suffixes(use: str) -> tuple[str, ...]:
+    """The suffixes of division names marked for one use in lexicons/place_suffixes.tsv (place_word,
+    upper_prefix, short_name, written_after), in the lexicon's order: the first that fits is cut."""
+    return tuple(r["suffix"] for r in load_tsv("lexicons/place_suffixes.tsv") if r[use] == "1")
+
+
+@cache
+def _rules() -> dict:
+    """places.toml compiled: the zone pattern, what may not follow a county suffix, non-scope words."""
+    raw = load_toml("rules/places.toml")
+    return {"zone": regex.compile(raw["zone"]["pattern"]),
+            "suffix_not_before": raw["county_written"]["not_before"],
+            "not_scope_after": tuple(raw["not_scope_after"]["words"]),
+            "in_list": regex.compile(char_class(punctuation("enumeration")))}
 
 
 @dataclass(frozen=True)
@@ -85,7 +103,7 @@ def _short(name: str) -> str:
     """The name without its administrative suffix: 汉中市 -> 汉中, 恩施土家族苗族自治州 -> 恩施."""
     if name.endswith(("自治州", "自治县", "自治区")) and (m := _autonomous().fullmatch(name)):
         return m["place"]
-    for suf in ("自治县", "自治州", "特别行政区", "地区", "市", "县", "区", "州", "盟", "省"):
+    for suf in place_suffixes("short_name"):
         if name.endswith(suf) and len(name) - len(suf) >= 2:
             return name[: -len(suf)]
     return name
@@ -200,7 +218,7 @@ def _provinces() -> dict[str, Division]:
 
 
 def zones(text: str) -> list[str]:
-    return [m.group() for m in _ZONE.finditer(text)]
+    return [m.group() for m in _rules()["zone"].finditer(text)]
 
 
 @cache
@@ -210,12 +228,11 @@ def _scope_words() -> list[tuple[str, str]]:
     return sorted(rows, key=lambda x: -len(x[0]))
 
 
-_IN_LIST = regex.compile(r"[、]")
-
-
 @lru_cache(maxsize=4096)
 def _county_rx(surface: str) -> regex.Pattern:
-    return regex.compile(regex.escape(surface) + r"(?P<suffix>[县区市](?![长委政]))?")
+    """A county's surface, and the county suffix written after it unless an office follows (县长, 区委)."""
+    suffix, office = char_class(place_suffixes("written_after")), char_class(_rules()["suffix_not_before"])
+    return regex.compile(regex.escape(surface) + f"(?P<suffix>{suffix}(?!{office}))?")
 
 
 def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
@@ -225,12 +242,15 @@ def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
     one figure's scope, so a name touching 、 is passed over.
     """
     found: list[tuple[int, int, str]] = []  # (start, -length, scope)
+    r = _rules()
+    in_list, not_after = r["in_list"], r["not_scope_after"]
 
     def see(start: int, surface: str, value: str | None):
         if not value or start < 0:
             return
         end = start + len(surface)
-        if (start > 0 and _IN_LIST.match(text, start - 1)) or _IN_LIST.match(text, end) or text.startswith("各地", end):
+        listed = (start > 0 and in_list.match(text, start - 1)) or in_list.match(text, end)
+        if listed or text.startswith(not_after, end):
             return  # in a list of places, or 全国各地 (from everywhere): not the figure's scope
         found.append((start, -len(surface), value))
 
@@ -242,16 +262,17 @@ def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
             see(i, surface, roles.get(scope, scope))
             i = text.find(surface, i + len(surface))
     if city:
+        written = place_suffixes("written_after")
         for surface, full in counties_of(city).items():
             if surface not in text:
                 continue
             for m in _county_rx(surface).finditer(text):
-                if m["suffix"] and surface == full[: len(surface)] and not surface.endswith(("县", "区", "市")):
+                if m["suffix"] and surface == full[: len(surface)] and not surface.endswith(written):
                     # written with its own suffix (南郑区 after the dataset's 南郑县): keep it as written
                     see(m.start(), m.group(), m.group() if m.group() != full else county_name(full, city, on))
                 else:
                     see(m.start(), surface, county_name(full, city, on))
-    for m in _ZONE.finditer(text):
+    for m in r["zone"].finditer(text):
         see(m.start(), m.group(), m.group())
     if not found:
         return None

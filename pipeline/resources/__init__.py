@@ -25,6 +25,23 @@ def load_tsv(rel: str) -> tuple[dict, ...]:
     return tuple(csv.DictReader(lines, delimiter="\t"))
 
 
+@cache
+def punctuation(name: str, key: str = "chars") -> frozenset[str]:
+    """A named set of rules/punctuation.toml: its characters under key, and for "chars" those of the sets
+    it includes, so that a wider set (what breaks a name) is written as the narrower ones it adds to."""
+    entry = load_toml("rules/punctuation.toml")[name]
+    out = set(entry.get(key, ""))
+    if key == "chars":
+        for other in entry.get("includes", ()):
+            out |= punctuation(other)
+    return frozenset(out)
+
+
+def char_class(chars) -> str:
+    """A regex character class of these characters (sorted, escaped): one pattern per set, built from data."""
+    return "[" + regex.escape("".join(sorted(chars))) + "]"
+
+
 def expand_defs(pattern: str, defs: dict[str, str]) -> str:
     """Replace @NAME@ by defs[NAME] until none is left (defs may use defs); an unknown or circular name is
     an error in the rules file, reported with its name."""
