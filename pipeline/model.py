@@ -64,52 +64,79 @@ class Tagged:
     """A stretch of a sentence as (word, tag) pairs, the words clipped where the stretch cuts one.
 
     Indicator grammars read these instead of tagging substrings again: every word of a document
-    comes from the one word pass."""
+    comes from the one word pass. The text and the words' offsets are computed once per stretch, so
+    cutting a stretch is a bisection, not a walk over its words."""
 
-    __slots__ = ("pairs",)
+    __slots__ = ("pairs", "_text", "_starts")
 
-    def __init__(self, pairs=()):
-        self.pairs = tuple(pairs)
+    def __init__(self, pairs=(), text: str | None = None):
+        self.pairs = pairs if type(pairs) is tuple else tuple(pairs)
+        self._text = text
+        self._starts = None
 
     @property
     def text(self) -> str:
-        return "".join(w for w, _ in self.pairs)
+        if self._text is None:
+            self._text = "".join([w for w, _ in self.pairs])
+        return self._text
 
     def __len__(self) -> int:
-        return sum(len(w) for w, _ in self.pairs)
+        return len(self.text)
 
     def __bool__(self) -> bool:
         return bool(self.pairs)
 
     def __add__(self, other: "Tagged") -> "Tagged":
-        return Tagged(self.pairs + other.pairs)
+        return Tagged(self.pairs + other.pairs, self.text + other.text)
 
     def __repr__(self) -> str:
         return f"Tagged({'/'.join(f'{w}:{t}' for w, t in self.pairs)})"
 
+    def _word_starts(self) -> list[int]:
+        if self._starts is None:
+            out, pos = [], 0
+            for w, _ in self.pairs:
+                out.append(pos)
+                pos += len(w)
+            self._starts = out
+        return self._starts
+
     def cut(self, a: int, b: int | None = None) -> "Tagged":
         """Characters [a, b) of the stretch (negative offsets count from its end)."""
-        n = len(self)
+        text = self.text
+        n = len(text)
         b = n if b is None else (b + n if b < 0 else b)
         a = a + n if a < 0 else a
         a, b = max(0, a), min(n, b)
-        out, pos = [], 0
-        for w, t in self.pairs:
-            s, e = pos, pos + len(w)
-            pos = e
-            if e <= a or s >= b:
-                continue
-            out.append((w[max(a, s) - s:min(b, e) - s], t))
-        return Tagged(out)
+        if a == 0 and b == n:
+            return self
+        if a >= b:
+            return Tagged((), "")
+        starts = self._word_starts()
+        i = bisect.bisect_right(starts, a) - 1
+        j = bisect.bisect_left(starts, b)
+        pairs = list(self.pairs[i:j])
+        w, t = pairs[0]
+        s0 = starts[i]
+        if s0 < a or s0 + len(w) > b:
+            pairs[0] = (w[a - s0:min(b, s0 + len(w)) - s0], t)
+        if j - 1 > i:
+            w, t = pairs[-1]
+            s1 = starts[j - 1]
+            if s1 + len(w) > b:
+                pairs[-1] = (w[:b - s1], t)
+        return Tagged(tuple(pairs), text[a:b])
 
     def without(self, chars: str) -> "Tagged":
         """The stretch with these characters removed (quotes), words that were only those dropped."""
+        if set(chars).isdisjoint(self.text):
+            return self
         out = []
         for w, t in self.pairs:
             w2 = "".join(c for c in w if c not in chars)
             if w2:
                 out.append((w2, t))
-        return Tagged(out)
+        return Tagged(tuple(out))
 
 
 @dataclass(eq=False)
@@ -129,6 +156,11 @@ class Sentence:
     tags: tuple[str, ...] = ()
 
     @cached_property
+    def whole(self) -> Tagged:
+        """The sentence's words and tags as one stretch."""
+        return Tagged(tuple(zip(self.words, self.tags)), self.text)
+
+    @cached_property
     def word_starts(self) -> tuple[int, ...]:
         out, pos = [], 0
         for w in self.words:
@@ -140,20 +172,8 @@ class Sentence:
         """The words and tags of text[a:b], the words at either end clipped to it."""
         b = len(self.text) if b is None else b
         if a >= b or not self.words:
-            return Tagged()
-        starts = self.word_starts
-        i = max(0, bisect.bisect_right(starts, a) - 1)
-        out = []
-        for k in range(i, len(self.words)):
-            s = starts[k]
-            if s >= b:
-                break
-            w = self.words[k]
-            e = s + len(w)
-            if e <= a:
-                continue
-            out.append((w[max(a, s) - s:min(b, e) - s], self.tags[k]))
-        return Tagged(out)
+            return Tagged((), "")
+        return self.whole.cut(a, b)
 
     def words_in(self, a: int, b: int) -> list[str]:
         """The words of text[a:b], clipped at its ends."""
