@@ -11,6 +11,7 @@ from . import devsets
 from .config import PROJECT_DIR, ConfigError, load_settings
 from .corpus import run
 from .history import print_history
+from .runlock import RunLocked
 
 EPILOG = """exit status of extract: 0 every input taken; 3 some inputs rejected (listed in
 extracted/errors.csv and on stderr); 1 failure (or any rejection with --strict)."""
@@ -30,8 +31,13 @@ def _extract(a) -> int:
     except tomllib.TOMLDecodeError as e:
         print(f"error: {corpus / 'corpus.toml'}: not valid TOML ({e})", file=sys.stderr)
         return 1
-    report = run(corpus, Path(a.out), settings, jobs=a.jobs, progress=None if not a.quiet else False,
-                 engine=a.engine, scheduler=a.scheduler, cache_dir=None if a.no_cache else Path(a.cache))
+    try:
+        report = run(corpus, Path(a.out), settings, jobs=a.jobs, progress=None if not a.quiet else False,
+                     engine=a.engine, scheduler=a.scheduler, cache_dir=None if a.no_cache else Path(a.cache),
+                     wait=not a.no_wait)
+    except RunLocked as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     c = report.counts
     lines = [f"documents   {c.get('documents', 0)}  (rejected inputs: {len(report.errors)})"]
     lines += [f"{k:<11} {c.get(k, 0)}" for k in ("sentences", "figures", "targets", "deadlines", "enterprises",
@@ -99,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="per-document result cache; it also remembers the last run into each --out, so a run "
                         "with nothing new says \"up to date\" and writes nothing")
     e.add_argument("--no-cache", action="store_true", help="recompute every document and rewrite the KB")
+    e.add_argument("--no-wait", action="store_true",
+                   help="when another run is writing the same --out, exit 1 at once instead of waiting for it")
     e.set_defaults(func=_extract)
     v = sub.add_parser("eval", help="score the bulletins' extracted/ and the work reports against their gold "
                                     "annotations", epilog=EVAL_EPILOG,

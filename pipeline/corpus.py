@@ -25,6 +25,7 @@ from .link import figure_history, target_id, targets_vs_actuals
 from .metadata import date_notice
 from .model import DocResult, ErrorRow, SourceDoc, TargetRow
 from .readers import InputRejected, read_source
+from .runlock import run_lock
 from .stages import doc_id_of
 from .write import recover, render_lazy, verify, write_kb
 
@@ -136,7 +137,16 @@ def fewer_gc_passes():
 
 
 def run(corpus: Path, out: Path, settings: Settings, jobs: int = 1, progress: bool | None = None,
-        engine: str = "local", scheduler: str | None = None, cache_dir: Path | None = None) -> RunReport:
+        engine: str = "local", scheduler: str | None = None, cache_dir: Path | None = None,
+        wait: bool = True) -> RunReport:
+    """Read, extract, link and write the KB of corpus into out. One run at a time writes out: another run
+    on it is waited for (wait=False: runlock.RunLocked is raised instead)."""
+    with run_lock(out, wait=wait):
+        return _run(corpus, out, settings, jobs, progress, engine, scheduler, cache_dir)
+
+
+def _run(corpus: Path, out: Path, settings: Settings, jobs: int, progress: bool | None, engine: str,
+         scheduler: str | None, cache_dir: Path | None) -> RunReport:
     files = discover(corpus, skip=(Path(out),))
     docs, errors = read_inputs(corpus, files)
     stamp = RunStamp(cache_dir, out, settings, docs, errors) if cache_dir is not None else None

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import cache as cache_mod
 from pipeline import executor
-from pipeline.bench import build_corpus
+from pipeline.bench_corpus import build_corpus
 from pipeline.cache import DocCache, code_fingerprint, doc_key, pipeline_fingerprint
 from pipeline.config import load_settings
 from pipeline.corpus import run

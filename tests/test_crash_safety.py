@@ -224,3 +224,24 @@ def test_out_folder_layouts(tmp_path, layout):
     assert kb_state(target) == kb_state(out) and "t2.csv" in kb_state(out)
     assert os.path.islink(out) == (layout != "missing-parents")
     assert leftovers(target) == []
+
+
+def test_two_runs_on_one_output_never_interleave(tmp_path):
+    """While one run holds extracted/, a second one with --no-wait stops with a clear message and exit 1, and
+    one that waits starts only when the first has finished, then writes a complete KB."""
+    from pipeline.runlock import run_lock
+
+    corpus, out = tmp_path / "corpus", tmp_path / "extracted"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("（2022年3月1日）\n\n全市规上工业增加值增长8%。\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "pipeline", "extract", str(corpus), "--out", str(out), "--no-ner", "--no-cache",
+           "--quiet"]
+    with run_lock(out):
+        refused = subprocess.run(cmd + ["--no-wait"], capture_output=True, text=True)
+        assert refused.returncode == 1 and "being written by another run" in refused.stderr
+        waiting = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        assert waiting.poll() is None, "the second run went on while the first held the lock"
+    _, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and "waiting:" in err
+    assert (out / "manifest.json").is_file() and not write.verify(out)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import executor
-from pipeline.bench import build_corpus
+from pipeline.bench_corpus import build_corpus
 from pipeline.config import load_settings
 from pipeline.corpus import run
 from pipeline.model import SourceDoc
@@ -109,10 +109,11 @@ def test_window_bounds_documents_in_flight(n, window):
 def test_bench_smoke(capsys, tmp_path):
     from pipeline.bench import main
 
-    assert main(["--docs", "6", "--no-ner", "--keep", str(tmp_path / "bench")]) == 0
+    assert main(["--synthetic", "6", "--keep", str(tmp_path / "bench")]) == 0
     out = capsys.readouterr().out
-    for label in ("corpus ", "jieba.lcut ", "baseline again", "jobs 1 ", "jobs 2 ", "full ", "rerun ", "identical   yes",
-                  "one changed ", "ratio jobs1/jieba", "ratio jobs2/jobs1", "ratio rerun/full", "peak RSS "):
+    for label in ("corpus ", "jieba.lcut ", "baseline again", "jobs 1 ", "jobs 1 no-ner ", "jobs 2 ", "full ", "rerun ",
+                  "identical   yes", "one changed ", "ratio jobs1/jieba", "ratio model/rules", "ratio jobs2/jobs1",
+                  "ratio rerun/full", "ratio changed/full", "peak RSS "):
         assert label in out, f"{label!r} missing from bench output:\n{out}"
     assert "chars/s" in out
 
