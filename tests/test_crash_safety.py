@@ -39,7 +39,9 @@ def kb_state(out: Path) -> dict[str, str]:
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+    """Temporary folders and files a write left beside out (the run lock stays: it is the lock, not a leftover)."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")
+                  and p.name != f".{out.name}.lock")
 
 
 def _kb(tag: str, n: int) -> tuple[dict[str, bytes], dict[str, bytes]]:
