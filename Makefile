@@ -35,7 +35,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 extract: $(STAMP)
-	@$(BIN)/python -m pipeline extract $(CORPUS) --out $(OUT) --jobs $(JOBS); rc=$$?; \
+	@$(BIN)/python -m pipeline extract $(CORPUS) --out $(OUT) --jobs $(JOBS) --xlsx; rc=$$?; \
 	if [ $$rc -eq 3 ]; then echo "warning: some inputs were rejected, see $(OUT)/errors.csv"; exit 0; fi; exit $$rc
 
 test: $(STAMP)

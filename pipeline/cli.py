@@ -34,7 +34,7 @@ def _extract(a) -> int:
     try:
         report = run(corpus, Path(a.out), settings, jobs=a.jobs, progress=None if not a.quiet else False,
                      engine=a.engine, scheduler=a.scheduler, cache_dir=None if a.no_cache else Path(a.cache),
-                     wait=not a.no_wait)
+                     wait=not a.no_wait, xlsx=a.xlsx)
     except RunLocked as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="per-document result cache; it also remembers the last run into each --out, so a run "
                         "with nothing new says \"up to date\" and writes nothing")
     e.add_argument("--no-cache", action="store_true", help="recompute every document and rewrite the KB")
+    e.add_argument("--xlsx", action="store_true",
+                   help="also write kb.xlsx, every table as a spreadsheet (make extract does; it costs about as "
+                        "much as linking the corpus, so it is written only when asked)")
     e.add_argument("--no-wait", action="store_true",
                    help="when another run is writing the same --out, exit 1 at once instead of waiting for it")
     e.set_defaults(func=_extract)

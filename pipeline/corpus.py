@@ -138,18 +138,19 @@ def fewer_gc_passes():
 
 def run(corpus: Path, out: Path, settings: Settings, jobs: int = 1, progress: bool | None = None,
         engine: str = "local", scheduler: str | None = None, cache_dir: Path | None = None,
-        wait: bool = True) -> RunReport:
-    """Read, extract, link and write the KB of corpus into out. One run at a time writes out: another run
-    on it is waited for (wait=False: runlock.RunLocked is raised instead)."""
+        wait: bool = True, xlsx: bool = False) -> RunReport:
+    """Read, extract, link and write the KB of corpus into out (kb.xlsx too when asked: rendering every
+    row as a spreadsheet cell costs about as much as linking the corpus). One run at a time writes out:
+    another run on it is waited for (wait=False: runlock.RunLocked is raised instead)."""
     with run_lock(out, wait=wait):
-        return _run(corpus, out, settings, jobs, progress, engine, scheduler, cache_dir)
+        return _run(corpus, out, settings, jobs, progress, engine, scheduler, cache_dir, xlsx)
 
 
 def _run(corpus: Path, out: Path, settings: Settings, jobs: int, progress: bool | None, engine: str,
-         scheduler: str | None, cache_dir: Path | None) -> RunReport:
+         scheduler: str | None, cache_dir: Path | None, xlsx: bool) -> RunReport:
     files = discover(corpus, skip=(Path(out),))
     docs, errors = read_inputs(corpus, files)
-    stamp = RunStamp(cache_dir, out, settings, docs, errors) if cache_dir is not None else None
+    stamp = RunStamp(cache_dir, out, settings, docs, errors, xlsx) if cache_dir is not None else None
     if stamp is not None and (counts := stamp.unchanged()) is not None:
         return RunReport([], errors, {}, counts, up_to_date=True)
     with fewer_gc_passes():
@@ -163,7 +164,7 @@ def _run(corpus: Path, out: Path, settings: Settings, jobs: int, progress: bool 
         extra = {f"texts/{r.document.doc_id}.txt": s.text.encode("utf-8")
                  for r, s in _pairs(results, docs) if r.document.format not in ("txt", "md")}
         counts = summary_counts(tables)
-        write_kb(out, render_lazy(tables), extra)
+        write_kb(out, render_lazy(tables, xlsx=xlsx), extra)
     if stamp is not None and not failed:  # a failure may be passing (memory ...): the next run retries it
         stamp.record(counts)
     return RunReport(results, errors, tables, counts)
@@ -185,8 +186,9 @@ class RunStamp:
     vouches for, as (inputs digest, manifest digest); out/ is also verified file by file, so an edited or
     damaged KB is rewritten."""
 
-    def __init__(self, cache_dir: Path, out: Path, settings: Settings, docs: list[SourceDoc], errors: list[ErrorRow]):
-        h = hashlib.sha256(pipeline_fingerprint(settings).encode())
+    def __init__(self, cache_dir: Path, out: Path, settings: Settings, docs: list[SourceDoc], errors: list[ErrorRow],
+                 xlsx: bool = False):
+        h = hashlib.sha256(f"{pipeline_fingerprint(settings)}|xlsx={xlsx}".encode())
         for d in docs:
             h.update(doc_key(d).encode())
         h.update(json.dumps([list(map(str, dataclasses.astuple(e))) for e in errors], ensure_ascii=False).encode())

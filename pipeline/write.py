@@ -248,9 +248,9 @@ def _kb_json(tables: dict[str, list]) -> bytes:
     return b"".join(_kb_json_chunks(tables))
 
 
-def render_lazy(tables: dict[str, list]) -> dict[str, typing.Callable[[], bytes]]:
+def render_lazy(tables: dict[str, list], xlsx: bool = True) -> dict[str, typing.Callable[[], bytes]]:
     """File name -> a function that renders it: write_kb renders, writes and drops one file at a time, so
-    the KB's files are never all in memory at once."""
+    the KB's files are never all in memory at once. kb.xlsx only with xlsx."""
     files: dict[str, typing.Callable[[], bytes]] = {}
     resources = []
     for name, cls, key, pk, fks in TABLES:
@@ -264,7 +264,8 @@ def render_lazy(tables: dict[str, list]) -> dict[str, typing.Callable[[], bytes]
            "title": "Knowledge base mined from government bulletins", "resources": resources}
     files["datapackage.json"] = lambda: (json.dumps(pkg, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
-    files["kb.xlsx"] = functools.partial(workbook_bytes, tables, TABLES)
+    if xlsx:
+        files["kb.xlsx"] = functools.partial(workbook_bytes, tables, TABLES)
     return files
 
 

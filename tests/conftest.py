@@ -72,7 +72,7 @@ def fresh_kb(tmp_path_factory) -> Path:
     from pipeline.corpus import run
 
     out = tmp_path_factory.mktemp("kb") / "extracted"
-    run(ROOT / "corpus", out, load_settings(ROOT / "corpus"), progress=False, cache_dir=None)
+    run(ROOT / "corpus", out, load_settings(ROOT / "corpus"), progress=False, cache_dir=None, xlsx=True)
     return out
 
 

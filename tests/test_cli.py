@@ -68,3 +68,14 @@ def test_readme_make_targets_exist():
 
     for target in set(re.findall(r"`make ([a-z-]+)`", readme)):
         assert re.search(rf"^{target}:", makefile, re.M), target
+
+
+def test_kb_xlsx_is_written_only_when_asked(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("（2022年3月1日）\n\n全市规上工业增加值增长8%。\n", encoding="utf-8")
+    for flags, want in (([], False), (["--xlsx"], True)):
+        out = tmp_path / f"out{len(flags)}"
+        r = cli("extract", str(corpus), "--out", str(out), "--no-ner", "--no-cache", "--quiet", *flags)
+        assert r.returncode == 0, r.stderr
+        assert (out / "figures.csv").is_file() and (out / "kb.xlsx").is_file() is want

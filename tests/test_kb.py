@@ -23,7 +23,7 @@ def test_committed_kb_is_not_stale(fresh_kb, name):
 
 def test_two_runs_are_byte_identical(fresh_kb, tmp_path):
     out = tmp_path / "again"
-    run(ROOT / "corpus", out, load_settings(ROOT / "corpus"), progress=False, cache_dir=None)
+    run(ROOT / "corpus", out, load_settings(ROOT / "corpus"), progress=False, cache_dir=None, xlsx=True)
     for p in sorted(fresh_kb.iterdir()):
         if p.is_file():
             assert (out / p.name).read_bytes() == p.read_bytes(), p.name
