@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-import jieba
 import regex
 from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
 
-from .resources import path
+from .dictionary import word_tags
 
 _NUMBER = regex.compile(r"[0-9.]+%?")
 _LATIN = regex.compile(r"[A-Za-z0-9]+")
@@ -79,23 +78,6 @@ def viterbi(obs: str):
         route[i] = state
         state = mem_path[i][state]
     return prob, route
-
-
-@cache
-def word_tags() -> dict[str, str]:
-    """word -> tag: jieba's dictionary (the file jieba.posseg reads its tags from), then the domain user
-    dictionary's third column over it."""
-    table: dict[str, str] = {}
-    with jieba.get_dict_file() as f:
-        for raw in f:
-            parts = raw.decode("utf-8").split()
-            if len(parts) == 3:
-                table[parts[0]] = parts[2]
-    for line in path("segmenter/userdict.txt").read_text(encoding="utf-8").splitlines():
-        parts = line.split()
-        if len(parts) == 3 and not line.startswith("#"):
-            table[parts[0]] = parts[2]
-    return table
 
 
 @lru_cache(maxsize=65536)

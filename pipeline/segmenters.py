@@ -194,9 +194,6 @@ class JiebaSegmenter:
     def cut(self, text: str) -> list[str]:
         return self._tok.lcut(text, HMM=True)
 
-    def frequency(self, word: str) -> int:
-        return self._tok.FREQ.get(word) or 0
-
 
 class PkusegSegmenter:
     name = "pkuseg"
@@ -222,9 +219,3 @@ def get_segmenter(name: str = "jieba") -> Segmenter:
     if name not in SEGMENTERS:
         raise ValueError(f"unknown segmenter {name!r}: choose one of {', '.join(SEGMENTERS)}")
     return SEGMENTERS[name]()
-
-
-def word_frequency(word: str) -> int:
-    """How often jieba's dictionary (with the domain user dictionary) counts a word; 0 for an unknown word.
-    The entity rules call a frequent word common: too plain to be a name."""
-    return get_segmenter("jieba").frequency(word)

@@ -171,3 +171,23 @@ def test_series_are_the_components_of_all_pairs():
                                      "2020", None, None, ""))
         got = {tuple(f.figure_id for f in g) for g in series_of(figures, {}).values()}
         assert got == _series_brute_force(figures), trial
+
+
+def test_similarity_is_the_better_of_edit_ratio_and_overlap():
+    """similarity() computes only the character-overlap F1: it is never below rapidfuzz's ratio, so it equals
+    max(ratio, overlap F1), the definition the threshold was chosen with."""
+    import random
+    from collections import Counter
+
+    from rapidfuzz import fuzz
+
+    from pipeline.normalise.indicators import similar, similarity
+
+    rnd = random.Random(11)
+    chars = "规上工业增加值增速企业数面积投资新建标准化厂房"
+    for _ in range(3000):
+        a = "".join(rnd.choice(chars) for _ in range(rnd.randint(1, 12)))
+        b = "".join(rnd.choice(chars) for _ in range(rnd.randint(1, 12)))
+        f1 = 2 * sum((Counter(a) & Counter(b)).values()) / (len(a) + len(b))
+        assert similarity(a, b) == pytest.approx(max(fuzz.ratio(a, b) / 100, f1), abs=1e-12)
+        assert similar(a, b) == (a == b or max(fuzz.ratio(a, b) / 100, f1) >= 0.8)

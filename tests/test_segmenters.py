@@ -113,10 +113,10 @@ def test_tags_are_jiebas_dictionary_tags_and_its_hmm():
     jieba.posseg's HMM gives its last character; the HMM here (predecessor-indexed) is jieba's."""
     from jieba.posseg.viterbi import viterbi as jieba_viterbi
 
-    from pipeline import pos
+    from pipeline import dictionary, pos
 
     words, tags = word_pass("全市规上工业增加值增长，龘靐齉爩企业加快发展。")
-    table = pos.word_tags()
+    table = dictionary.word_tags()
     for w, t in zip(words, tags):
         assert t == (table.get(w) or pos.unknown_tag(w))
     assert table["规上工业增加值"] == "n" and table["发展"] == "vn"
@@ -140,3 +140,14 @@ def test_the_unknown_word_hmm_is_jiebas():
     runs += ["".join(rnd.choice("龘靐齉爩汇美思索啦咪岚恒ab1.5%") for _ in range(rnd.randint(1, 9))) for _ in range(500)]
     for run in runs:
         assert list(hmm_cut(run)) == list(finalseg.cut(run)), run
+
+
+def test_the_dictionary_table_is_the_tokenizers():
+    """dictionary.entries() reads the files jieba's tokenizer loads: the same frequencies and tags."""
+    from pipeline import dictionary
+
+    tok = get_segmenter("jieba")._tok
+    table = dictionary.entries()
+    sample = [w for i, w in enumerate(table) if i % 997 == 0] + ["规上工业增加值", "标准化厂房", "龘靐"]
+    for w in sample:
+        assert dictionary.word_frequency(w) == (tok.FREQ.get(w) or 0), w

@@ -21,7 +21,7 @@ from ..memo import per_document
 from ..model import Sentence
 from ..normalise.places import divisions, place_suffixes
 from ..resources import char_class, load_toml, load_tsv, punctuation
-from ..segmenters import word_frequency
+from ..dictionary import word_frequency
 
 COMMON_FREQ = 100          # a word this frequent in jieba's dictionary is a common word, not a brand
 MAX_LEFT = 16              # how far a suffix-found name may run left of its suffix

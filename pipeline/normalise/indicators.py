@@ -10,7 +10,6 @@ from collections import Counter
 from functools import cache, lru_cache
 
 import regex
-from rapidfuzz import fuzz
 
 from ..model import Tagged
 from ..resources import load_toml, load_tsv, punctuation
@@ -50,16 +49,25 @@ def indicator_key(indicator: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """0..1: the better of edit-distance similarity and character-overlap F1.
+    """0..1: character-overlap F1, 2 x (characters in common, as multisets) / (len a + len b).
 
-    Overlap catches reordered paraphrases (标准化厂房建设面积 / 新建标准化厂房面积)
-    that an edit distance scores low.
+    Overlap catches reordered paraphrases (标准化厂房建设面积 / 新建标准化厂房面积) that an edit
+    distance scores low. It is also never below rapidfuzz's ratio (2 x longest common subsequence / the
+    same sum: a common subsequence is a common multiset), so it is "the better of the two" that linking
+    used to compute (a test pins the equality), at a third of the cost.
     """
     if not a or not b:
         return 0.0
-    common = sum((Counter(a) & Counter(b)).values())
-    f1 = 2 * common / (len(a) + len(b))
-    return max(fuzz.ratio(a, b) / 100, f1)
+    ca, cb = _chars(a), _chars(b)
+    if len(ca) > len(cb):
+        ca, cb = cb, ca
+    common = sum(n if n <= cb.get(ch, 0) else cb.get(ch, 0) for ch, n in ca.items())
+    return 2 * common / (len(a) + len(b))
+
+
+@lru_cache(maxsize=1 << 16)
+def _chars(s: str) -> dict[str, int]:
+    return Counter(s)
 
 
 @cache
@@ -77,7 +85,10 @@ def similar(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=1 << 18)  # linking asks about the same few indicator pairs again and again
 def _similar(a: str, b: str) -> bool:
-    return similarity(a, b) >= _threshold()
+    t = _threshold()
+    if 2 * min(len(a), len(b)) < t * (len(a) + len(b)):  # even all of the shorter in common falls short
+        return False
+    return similarity(a, b) >= t
 
 
 @cache
