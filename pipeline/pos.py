@@ -17,7 +17,6 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 import regex
-from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
 
 from .dictionary import word_tags
 
@@ -33,6 +32,7 @@ MIN_INF = float("-inf")
 def _tables():
     """jieba.posseg's model: states per character, start, transition and emission log probabilities, and
     (added here) the states each state can follow."""
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P  # half a second to load: when first needed
     preds: dict = {}
     for y0, nexts in trans_P.items():
         for y in nexts:
