@@ -21,9 +21,9 @@ from .cache import doc_key, pipeline_fingerprint
 from .config import Settings
 from .entity_link import link_entities
 from .executor import process_all
-from .link import figure_history, target_id, targets_vs_actuals
+from .link import figure_history, targets_of, targets_vs_actuals
 from .metadata import date_notice
-from .model import DocResult, ErrorRow, SourceDoc, TargetRow
+from .model import DocResult, ErrorRow, SourceDoc
 from .readers import InputRejected, read_source
 from .runlock import run_lock
 from .stages import doc_id_of
@@ -100,9 +100,7 @@ def link_corpus(results: list[DocResult], errors: list[ErrorRow]) -> dict[str, l
     results = sorted(results, key=lambda r: r.document.doc_id)
     mentions, entities = link_entities(results)
     figures = [f for r in results for f in r.figures]
-    targets = [TargetRow(target_id(f), f.figure_id, f.doc_id, f.start, f.end, f.mention, f.value, f.value_max,
-                         f.unit, f.qualifier, f.indicator, f.scope, f.period, f.commitment, f.sentence)
-               for f in figures if f.kind == "target"]
+    targets = targets_of(figures)
     docs = {r.document.doc_id: r.document for r in results}
     history = figure_history(figures, docs)
     return {
@@ -164,7 +162,8 @@ def _run(corpus: Path, out: Path, settings: Settings, jobs: int, progress: bool 
         extra = {f"texts/{r.document.doc_id}.txt": s.text.encode("utf-8")
                  for r, s in _pairs(results, docs) if r.document.format not in ("txt", "md")}
         counts = summary_counts(tables)
-        write_kb(out, render_lazy(tables, xlsx=xlsx), extra)
+        pre = {r.document.doc_id: r.rendered for r in results if r.rendered is not None}
+        write_kb(out, render_lazy(tables, xlsx=xlsx, pre=pre), extra)
     if stamp is not None and not failed:  # a failure may be passing (memory ...): the next run retries it
         stamp.record(counts)
     return RunReport(results, errors, tables, counts)

@@ -21,13 +21,16 @@ from tqdm import tqdm
 from .cache import DocCache, code_fingerprint, doc_key, pipeline_fingerprint
 from .model import DocResult, ErrorRow, SourceDoc
 from .runner import process_document
+from .write import prerender
 
 WINDOW_PER_WORKER = 4  # documents in flight per worker: enough to hide hand-over latency, small enough to bound memory
 
 
 def _safe(doc: SourceDoc, settings) -> DocResult | ErrorRow:
     try:
-        return process_document(doc, settings)
+        result = process_document(doc, settings)
+        result.rendered = prerender(result)  # its rows' text, made here: in parallel, and kept in the cache
+        return result
     except Exception as e:  # a bad document must not stop the corpus
         tb = traceback.format_exc(limit=3)
         return ErrorRow(doc.sources[0], "process", type(e).__name__, f"{e} | {tb.splitlines()[-1]}")

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from .model import FigureRow, HistoryRow, TargetActualRow
+from .model import FigureRow, HistoryRow, TargetActualRow, TargetRow
 from .normalise.indicators import indicator_key, similar
 from .normalise.periods import period_bounds
 from .normalise.units import unit_family
@@ -28,6 +28,13 @@ def _hid(prefix: str, *parts) -> str:
 def target_id(f: FigureRow) -> str:
     """A target's id: from its document and start, like every other fact's id."""
     return f"{f.doc_id}-t{f.start:06d}"
+
+
+def targets_of(figures: list[FigureRow]) -> list[TargetRow]:
+    """The targets.csv rows: every figure of kind target, with its commitment."""
+    return [TargetRow(target_id(f), f.figure_id, f.doc_id, f.start, f.end, f.mention, f.value, f.value_max,
+                      f.unit, f.qualifier, f.indicator, f.scope, f.period, f.commitment, f.sentence)
+            for f in figures if f.kind == "target"]
 
 
 @cache

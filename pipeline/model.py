@@ -405,6 +405,7 @@ class DocResult:
     figures: list[FigureRow] = field(default_factory=list)
     deadlines: list[DeadlineRow] = field(default_factory=list)
     mentions: list[MentionRow] = field(default_factory=list)
+    rendered: dict[str, str] | None = None  # its part of the KB's text (write.prerender), made where it was extracted
 
 
 @dataclass

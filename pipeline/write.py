@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import model as m
 from .cells import cell, field_type, jsonable
+from .link import targets_of
 from .xlsx import workbook_bytes
 
 # name, row class, sort key, primary key, foreign keys (field, table, field)
@@ -79,11 +80,16 @@ def _names(cls) -> tuple[str, ...]:
 
 
 def csv_text(cls, rows) -> str:
-    names = _names(cls)
+    return _csv_header(cls) + _csv_rows(cls, rows)
+
+
+def _csv_header(cls) -> str:
+    return ",".join(map(_csv_field, _names(cls))) + "\n"
+
+
+def _csv_rows(cls, rows) -> str:
     get = _getter(cls)
-    lines = [",".join(map(_csv_field, names))]
-    lines.extend(",".join([_csv_field(cell(v)) for v in get(r)]) for r in rows)
-    return "\n".join(lines) + "\n"
+    return "".join([",".join([_csv_field(cell(v)) for v in get(r)]) + "\n" for r in rows])
 
 
 def _rec(r) -> dict:
@@ -200,35 +206,51 @@ def _json_chunks(obj: dict, indent: int, lazy: dict[str, typing.Iterable]) -> ty
         if k in lazy:
             head, text = text.split(json.dumps(marks[k]), 1)
             yield head
-            inner, first = indent + 2, True  # the key's line is at indent + 1, the items one deeper
-            for item in lazy[k]:
-                yield ("[\n" if first else ",\n") + " " * inner
-                if type(item) is dict:
-                    yield _dumps(item, inner)
-                elif callable(item):
-                    yield from item(inner)
-                else:
-                    yield _record(item, inner)
-                first = False
-            yield "[]" if first else "\n" + " " * (inner - 1) + "]"
+            yield from _list_chunks(lazy[k], indent + 2)  # the key's line is at indent + 1, the items one deeper
     yield text
 
 
-def _kb_json_chunks(tables: dict[str, list]) -> typing.Iterator[bytes]:
+def _list_chunks(items: typing.Iterable, inner: int) -> typing.Iterator[str]:
+    """A JSON list whose items are written at indent `inner`, one item at a time."""
+    first = True
+    for item in items:
+        yield ("[\n" if first else ",\n") + " " * inner
+        if type(item) is dict:
+            yield _dumps(item, inner)
+        elif callable(item):
+            yield from item(inner)
+        else:
+            yield _record(item, inner)
+        first = False
+    yield "[]" if first else "\n" + " " * (inner - 1) + "]"
+
+
+_NESTED = ("sentences", "figures", "targets", "deadlines", "mentions")  # kb.json's lists in a document, in order
+DOC_INDENT = 2  # where kb.json writes a document's record
+
+
+def _document_json(d, rows: dict[str, list], indent: int) -> typing.Iterator[str]:
+    entry = _rec(d)
+    entry.update(dict.fromkeys(_NESTED))
+    return _json_chunks(entry, indent, {name: rows.get(name, ()) for name in _NESTED})
+
+
+def _kb_json_chunks(tables: dict[str, list], pre: dict[str, dict] | None = None) -> typing.Iterator[bytes]:
     """kb.json: exactly json.dumps(kb, ensure_ascii=False, indent=1) + "\n", built one row at a time (rows
-    grouped by doc_id once), so that no nested copy of the whole KB is held in memory."""
-    nested = ("sentences", "figures", "targets", "deadlines", "mentions")
+    grouped by doc_id once), so that no nested copy of the whole KB is held in memory. A document with a
+    prerendered record (pre[doc_id]) is written from it, its mentions (linked since) added."""
+    pre = pre or {}
     by_doc: dict[str, dict[str, list]] = {}
-    for name in nested:
-        for r in tables[name]:
-            by_doc.setdefault(r.doc_id, {}).setdefault(name, []).append(r)
+    for name in _NESTED:
+        if name == "mentions" or not pre:
+            for r in tables[name]:
+                by_doc.setdefault(r.doc_id, {}).setdefault(name, []).append(r)
 
     def document(d):
         rows = by_doc.get(d.doc_id, {})
-        entry = _rec(d)
-        entry.update(dict.fromkeys(nested))
-        lazy = {name: rows.get(name, ()) for name in nested}
-        return lambda indent: _json_chunks(entry, indent, lazy)
+        if (p := pre.get(d.doc_id)) is not None:
+            return lambda indent: _prerendered_json(p, rows.get("mentions", ()), indent)
+        return lambda indent: _document_json(d, rows, indent)
 
     series: dict[str, dict] = {}
     for h in tables["figure_history"]:
@@ -244,22 +266,59 @@ def _kb_json_chunks(tables: dict[str, list]) -> typing.Iterator[bytes]:
     yield b"\n"
 
 
+def _prerendered_json(pre: dict, mentions, indent: int) -> typing.Iterator[str]:
+    if indent != DOC_INDENT:
+        raise ValueError(f"a document's record was prerendered at indent {DOC_INDENT}, not {indent}")
+    yield pre["kb.json"]
+    yield from _list_chunks(mentions, indent + 2)
+    yield pre["kb.json tail"]
+
+
 def _kb_json(tables: dict[str, list]) -> bytes:
     return b"".join(_kb_json_chunks(tables))
 
 
-def render_lazy(tables: dict[str, list], xlsx: bool = True) -> dict[str, typing.Callable[[], bytes]]:
+# ---------------------------------------------------------------------------------------------- per document
+PER_DOCUMENT = ("documents", "sentences", "figures", "targets", "deadlines")  # tables whose rows are a document's
+
+
+def prerender(result) -> dict[str, str]:
+    """One document's part of the KB's text, rendered where it was extracted (a worker; then kept in the
+    cache): its rows of each per-document table as CSV lines, and its kb.json record but for its mentions,
+    whose entity ids only linking the corpus gives. Writing the KB then joins these (render_lazy), so a
+    rerun after one text changed renders that text's rows alone; the bytes are those of rendering every row
+    (a test compares)."""
+    rows = {"documents": [result.document], "sentences": result.sentences, "figures": result.figures,
+            "targets": targets_of(result.figures), "deadlines": result.deadlines}
+    out = {name: _csv_rows(cls, sorted(rows[name], key=key)) for name, cls, key, _, _ in TABLES if name in rows}
+    for name in ("sentences", "figures", "targets", "deadlines"):
+        rows[name] = sorted(rows[name], key=lambda r: (r.start, r.end))
+    chunks = list(_document_json(result.document, rows, DOC_INDENT))  # [..., head, "[]", tail]: no mentions
+    out["kb.json"], out["kb.json tail"] = "".join(chunks[:-2]), chunks[-1]
+    return out
+
+
+def render_lazy(tables: dict[str, list], xlsx: bool = True, pre: dict[str, dict] | None = None
+                ) -> dict[str, typing.Callable[[], bytes]]:
     """File name -> a function that renders it: write_kb renders, writes and drops one file at a time, so
-    the KB's files are never all in memory at once. kb.xlsx only with xlsx."""
+    the KB's files are never all in memory at once. kb.xlsx only with xlsx. pre: doc_id -> prerender() of
+    that document, for every document (or None: every row is rendered here)."""
     files: dict[str, typing.Callable[[], bytes]] = {}
     resources = []
+    docs = sorted(tables.get("documents", []), key=lambda d: d.doc_id)
+    if pre is not None and any(d.doc_id not in pre for d in docs):
+        pre = None
     for name, cls, key, pk, fks in TABLES:
         rows = sorted(tables.get(name, []), key=key)
         tables[name] = rows
-        files[f"{name}.csv"] = functools.partial(lambda c, r: csv_text(c, r).encode("utf-8"), cls, rows)
+        if pre is not None and name in PER_DOCUMENT:
+            files[f"{name}.csv"] = functools.partial(
+                lambda c, n: (_csv_header(c) + "".join(pre[d.doc_id][n] for d in docs)).encode("utf-8"), cls, name)
+        else:
+            files[f"{name}.csv"] = functools.partial(lambda c, r: csv_text(c, r).encode("utf-8"), cls, rows)
         resources.append({"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
                           "format": "csv", "encoding": "utf-8", "schema": table_schema(cls, pk, fks)})
-    files["kb.json"] = functools.partial(_kb_json_chunks, tables)  # streamed to the file, never whole in memory
+    files["kb.json"] = functools.partial(_kb_json_chunks, tables, pre)  # streamed to the file, never whole in memory
     pkg = {"profile": "tabular-data-package", "name": "bulletin-kb",
            "title": "Knowledge base mined from government bulletins", "resources": resources}
     files["datapackage.json"] = lambda: (json.dumps(pkg, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

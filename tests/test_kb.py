@@ -89,3 +89,30 @@ def test_required_columns_present(fresh_kb):
         with open(fresh_kb / f"{table}.csv", encoding="utf-8", newline="") as f:
             header = next(csv.reader(f))
         assert set(cols.split()) <= set(header), table
+
+
+def test_prerendered_documents_write_the_bytes_of_every_row(tmp_path):
+    """The KB joined from each document's prerendered text (made in the workers, kept in the cache) is the KB
+    rendered row by row, every file: on the corpus, and with an empty document and awkward strings."""
+    import copy
+    import dataclasses
+
+    from pipeline import write
+    from pipeline.corpus import link_corpus
+
+    report = run(ROOT / "corpus", tmp_path / "kb", load_settings(ROOT / "corpus", ner=False), progress=False,
+                 cache_dir=None)
+    results = list(report.results)
+    odd = copy.deepcopy(results[0])
+    odd.document = dataclasses.replace(odd.document, doc_id="0" * 16, title='引号"，逗号\r\n换行 =1+1 \u0001')
+    odd.sentences = [dataclasses.replace(s, doc_id="0" * 16, text=s.text + ' "x",\r') for s in odd.sentences[:3]]
+    odd.figures, odd.deadlines, odd.mentions = [], [], []
+    odd.rendered = write.prerender(odd)
+    results.append(odd)
+    assert all(r.rendered is not None for r in results)
+    plain = write.render(link_corpus(results, []))
+    joined = {name: write._bytes(make()) for name, make in
+              write.render_lazy(link_corpus(results, []), pre={r.document.doc_id: r.rendered for r in results}).items()}
+    assert plain.keys() == joined.keys()
+    for name in plain:
+        assert joined[name] == plain[name], name
