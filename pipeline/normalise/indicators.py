@@ -74,9 +74,24 @@ def similar(a: str, b: str) -> bool:
     return _similar(a, b) if a < b else _similar(b, a)
 
 
+@cache
+def _contrasts() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(r["words"].split("|")) for r in load_tsv("lexicons/indicator_contrasts.tsv"))
+
+
+def contrasting(a: str, b: str) -> bool:
+    """Whether two indicators name different words of one contrast (工业 / 服务业, 城镇 / 农村, 开工 / 竣工):
+    then they measure different things however alike the rest reads (lexicons/indicator_contrasts.tsv)."""
+    for group in _contrasts():
+        wa, wb = {w for w in group if w in a}, {w for w in group if w in b}
+        if wa and wb and wa != wb:
+            return True
+    return False
+
+
 @lru_cache(maxsize=1 << 18)  # linking asks about the same few indicator pairs again and again
 def _similar(a: str, b: str) -> bool:
-    return similarity(a, b) >= _threshold()
+    return similarity(a, b) >= _threshold() and not contrasting(a, b)
 
 
 @cache
