@@ -148,6 +148,8 @@ class Layout:
                 break
             t = self.trim(self.words(a, min(c, first)))
             np = noun_phrase_after(t)[0] if t and nominal(t.pairs[0][1]) else noun_phrase_before(t, False)
+            if (digit := _DIGIT.search(np)) and (k := t.text.find(np)) >= 0:
+                np = noun_phrase_before(self.trim(t.cut(0, k + digit.start())), False)  # 生产总值|突破1500亿元大关
             if np and np not in rules()["heads"]:
                 return np
             a = c + 1
@@ -174,6 +176,9 @@ def indicator(lay: Layout, i: int, kind: str, cmp, ctx: Context) -> str:
     if kind == "comparison":
         return _comparison(lay, i, cmp, previous, ctx)
     raw = lay.words(a, sl.start)
+    if sl.unit == "倍" and lay.text[a:sl.start].lstrip().startswith(r["copulas"]) and (
+            whole := previous or ctx.topic or lay.opening):  # 生产总值突破1500亿元大关，是“十二五”末的1.5倍
+        return stem(whole) if whole.endswith("增速") else whole
     if r["streak"].search(raw.text):
         subject = noun_phrase_before(lay.trim(raw.cut(0, len(raw) - 2))) or previous
         return canonical(subject) + "连续" + ("年数" if sl.unit == "年" else "月数") if subject else ""
@@ -239,7 +244,7 @@ def _phrase(lay: Layout, i: int, own: Tagged, base: list, ctx: Context) -> str:
     if verbs and not rest:  # 减税降费18.15亿元; 改扩建176所 after 新建中小学幼儿园34所; 导致近2万人失业
         if not np and (pred := predicate(tail)):
             return pred
-        alone = len([w for w, _ in own.pairs if w not in "新（）()"]) == 1
+        alone = len(_outside_brackets(own)) == 1  # 改扩建, 新（改）建: one verb without its object
         return _verb_only(lay, i, verbs, base, ctx) if alone else verbs
     before = noun_phrase_before(own)
     if not verbs and not has_noun(Tagged([p for p in own.pairs if p[0] in before])) and has_noun(own) and len(own) <= 12:
@@ -257,6 +262,16 @@ def _phrase(lay: Layout, i: int, own: Tagged, base: list, ctx: Context) -> str:
     if pred := predicate(lay.after(i)):
         return pred  # 近2万人失业
     return before or (own.text if len(own) <= 8 else "")  # 新建充电桩 (桩 tagged as a measure word)
+
+
+def _outside_brackets(t: Tagged) -> list[str]:
+    """The words of a stretch outside brackets, 新 left out (新（改）建 -> 建)."""
+    out, depth = [], 0
+    for w, _ in t.pairs:
+        depth += (w in "（(") - (w in "）)")
+        if depth == 0 and w not in "）)" and w not in rules()["verb_prefix"]:
+            out.append(w)
+    return out
 
 
 def _verb_only(lay: Layout, i: int, verbs: str, base: list, ctx: Context) -> str:
@@ -311,8 +326,8 @@ def _complete(phrase: str, own: Tagged, previous: str, ctx: Context, lay: Layout
     r = rules()
     if not phrase:
         return previous or ctx.topic or lay.opening or ctx.carried
-    if phrase in r["heads"]:
-        anchor = previous or ctx.topic or _later_reference(lay, i, phrase) or lay.opening or ctx.carried
+    if phrase in r["heads"]:  # what the paragraph measured before is nearer than the sentence's opening words
+        anchor = previous or ctx.topic or _later_reference(lay, i, phrase) or ctx.carried or lay.opening
         return (anchor if anchor.endswith(phrase) else stem(anchor) + phrase) if anchor else phrase
     head = next((g for g in r["generic_heads"] if phrase.endswith(g)), "")
     lead = phrase[:-len(head)] if head else ""
@@ -523,4 +538,6 @@ def _comparison(lay: Layout, i: int, cmp, previous: str, ctx: Context) -> str:
     phrase = own.text
     if phrase and phrase not in r["heads"] and has_noun(own) and not _DIGIT.search(phrase):
         return canonical(phrase)
+    if not previous and not ctx.topic and ctx.carried:
+        return ctx.carried  # 到本月相差7.2个百分点, after a sentence on what is compared
     return _complete(phrase if phrase in r["heads"] else "", own, previous, ctx, lay, i)

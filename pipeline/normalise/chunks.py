@@ -98,8 +98,8 @@ def trim(t: Tagged, city: str | None, when=None, growth: bool = False) -> Tagged
             t = t.cut(n)
         if m := r["strip_trailing"].search(t.text):
             t = t.cut(0, m.start())
-        if (m := r["strip_growth"].search(t.text)) and (growth or m.start() == 0):
-            t = t.cut(0, m.start())
+        if (m := r["strip_growth"].search(t.text)) and (growth or m.start() == 0 and t.text.startswith("同比")):
+            t = t.cut(0, m.start())  # 同比增加12天; but 提升300公里 upgrades something
         if n := trailing_place(t.text):
             t = t.cut(0, len(t) - n)
         while len(t.pairs) > 1 and (t.pairs[0][1].startswith(r["adverb"]) or t.pairs[0][0] in r["task_verbs"]
@@ -110,7 +110,9 @@ def trim(t: Tagged, city: str | None, when=None, growth: bool = False) -> Tagged
 
 
 def _verb_like(w: str, tag: str) -> bool:
-    return tag.startswith(("v", "a", "d")) or w in rules()["verb_prefix"] or (tag == "j" and w.startswith("改"))
+    """A verb, or what writes one: 新 (新签约), a bracketed alternative (新（改）建), 改扩建 (tagged j)."""
+    return tag.startswith(("v", "a", "d")) or w in rules()["verb_prefix"] or w in "（）()" or (
+        tag == "j" and w.startswith("改"))
 
 
 def lead_verbs(t: Tagged) -> tuple[str, Tagged]:
@@ -263,8 +265,9 @@ def noun_phrase_before(t: Tagged, governing: bool = True) -> str:
             if governing and i >= 0 and pairs[i][0] in r["verb_prefix"]:
                 out.append(pairs[i][0])  # 新签约
             break
-        elif out and (w in r["joiners"] or w == "、" or tag == "d") and i > 0 and inner(i):
-            out.append(w)  # 油茶新造和低改, 绿色、有机、地理标志认证农产品, 专精特新企业
+        elif out and (w in r["joiners"] or w == "、" or tag == "d") and i > 0 and inner(i) and not (
+                w in r["joiners"] and verb(pairs[i + 1][1])):
+            out.append(w)  # 油茶新造和低改, 绿色、有机、地理标志认证农产品, 专精特新企业 (not 生产和|复工企业)
         elif out and (tag in r["th_tags"] or w in r["th_words"]):
             j = i  # a threshold before the noun (产值过100亿元的园区) belongs to it
             while j >= 0 and (pairs[j][1] in r["th_span_tags"] or pairs[j][0] in r["th_span_words"]):
