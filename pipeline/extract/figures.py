@@ -72,7 +72,7 @@ class _Seen:
 
 def extract_figures(sentences: list[Sentence], meta: Metadata) -> list[LocalFigure]:
     """Figures of a document's sentences; a period in play, and the last indicator named, carry to the next
-    sentence of the paragraph (到本月相差7.2个百分点 after a sentence on 规上工业增加值)."""
+    sentence of the paragraph (本月差距缩小到1.5个百分点 after a sentence on 规上工业增加值)."""
     out: list[LocalFigure] = []
     carried, paragraph, topic = None, None, ""
     for sent in sentences:

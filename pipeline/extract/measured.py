@@ -3,20 +3,20 @@
 Series, restated/changed and targets-vs-actuals all hang on the indicator, and a reader finds it in the
 number's own clause, not in the sentence's first one. So every sentence is laid out once (Layout): its
 clause ends and the slots of its figures. A figure's own stretch runs from its clause start — or from
-the figure before it in the clause, unless that one is a threshold (10亿元以上项目149个: the threshold
+the figure before it in the clause, unless that one is a threshold (5亿元以上项目42个: the threshold
 belongs to the phrase it qualifies) — to the number; the words after it run to the next figure or the
 clause end. Both are read by the chunker (normalise.chunks) over the words and tags of the one word
 pass, never re-segmented:
 
-- a count names what it counts, on either side of the number (新增规上工业企业100家; 建成16个乡镇（街道）
-  养老服务综合体), with the verb that says what is counted (新增, 建成) and, when the count is the
-  subject of its clause, what it did (100个重大项目建成投用);
-- an amount or a rate names the phrase before it (粮食种植面积不少于562万亩), else the one after it
-  (投放1000万元电子消费券);
-- 分别 aligns a list of subjects with a list of numbers item by item (城镇、农村常住居民人均可支配收入分别
-  增长5%、7.5%), an item that only modifies the last one taking that one's head;
-- a rank names what it ranks (社会消费品零售总额增速位居全省第三), a comparison what it compares;
-- a threshold (销售超50亿元企业) names the measure it bounds (企业销售额门槛).
+- a count names what it counts, on either side of the number (新增规上服务业企业52家; 建成12个街道（社区）
+  综合养老服务中心), with the verb that says what is counted (新增, 建成) and, when the count is the
+  subject of its clause, what it did (36个重点项目建成投产);
+- an amount or a rate names the phrase before it (茶园面积稳定在85万亩以上), else the one after it
+  (发放2000万元文旅惠民券);
+- 分别 aligns a list of subjects with a list of numbers item by item (城镇、农村居民人均消费支出分别增长
+  4.5%、7.2%), an item that only modifies the last one taking that one's head;
+- a rank names what it ranks (农产品加工业产值增速居全省第二), a comparison what it compares;
+- a threshold (纳税超5000万元企业) names the measure it bounds (企业纳税额门槛).
 
 What is measured of the phrase (增速, 占比, 数, 面积 …) is added by normalise.indicators.name from the
 figure's kind of value. Every word list is data: rules/indicators.toml.
@@ -95,7 +95,7 @@ class Layout:
     def own_start(self, i: int) -> int:
         """Where slot i's own stretch starts: its clause start, or past the figure before it in the clause
         (and past the noun that one counts, in a list) unless that one is a threshold; at the number when
-        examples end with 等 right before it (汉王药业综合制剂等171个新开工项目)."""
+        examples end with 等 right before it (某某材料、某某装备等24个续建项目)."""
         s = self.slots[i].start
         a = self.clause(s)[0]
         for j in range(i - 1, -1, -1):
@@ -107,7 +107,7 @@ class Layout:
         return s if self.text[a:s].rstrip().endswith("等") else a
 
     def _past_item(self, a: int, s: int) -> int:
-        """Past a list item's noun (39条农村公路、|2条高速路; 92.5%是山地、|5.7%; 15所中小学校建成投用、|新增…)."""
+        """Past a list item's noun (28条县道、|4条省道; 71%是林地、|12%是耕地; 6所学校建成投用、|新增…)."""
         r = rules()
         k = next((k for k in range(a, s) if self.text[k] in "、和及与"), -1)
         if k < 0:
@@ -117,7 +117,7 @@ class Layout:
         return k + 1 if np and (not tail.text.strip() or predicate(tail)) else a
 
     def threshold(self, i: int) -> bool:
-        """Whether slot i bounds the noun right after it (产值过100亿元的园区, 10亿元以上项目, 销售超50亿元企业)."""
+        """Whether slot i bounds the noun right after it (营收过20亿元的商贸企业, 3亿元以上外资项目, 纳税超5000万元企业)."""
         if i not in self._threshold:
             self._threshold[i] = self._is_threshold(i)
         return self._threshold[i]
@@ -149,7 +149,7 @@ class Layout:
             t = self.trim(self.words(a, min(c, first)))
             np = noun_phrase_after(t)[0] if t and nominal(t.pairs[0][1]) else noun_phrase_before(t, False)
             if (digit := _DIGIT.search(np)) and (k := t.text.find(np)) >= 0:
-                np = noun_phrase_before(self.trim(t.cut(0, k + digit.start())), False)  # 生产总值|突破1500亿元大关
+                np = noun_phrase_before(self.trim(t.cut(0, k + digit.start())), False)  # 生产总值|突破2000亿元大关
             if np and np not in rules()["heads"]:
                 return np
             a = c + 1
@@ -177,7 +177,7 @@ def indicator(lay: Layout, i: int, kind: str, cmp, ctx: Context) -> str:
         return _comparison(lay, i, cmp, previous, ctx)
     raw = lay.words(a, sl.start)
     if sl.unit == "倍" and lay.text[a:sl.start].lstrip().startswith(r["copulas"]) and (
-            whole := previous or ctx.topic or lay.opening):  # 生产总值突破1500亿元大关，是“十二五”末的1.5倍
+            whole := previous or ctx.topic or lay.opening):  # 生产总值突破2000亿元，是十年前的2.1倍
         return stem(whole) if whole.endswith("增速") else whole
     if r["streak"].search(raw.text):
         subject = noun_phrase_before(lay.trim(raw.cut(0, len(raw) - 2))) or previous
@@ -193,14 +193,14 @@ def indicator(lay: Layout, i: int, kind: str, cmp, ctx: Context) -> str:
     own = lay.trim(raw, growth=sl.unit == "%")
     if sl.unit == "%":
         phrase = noun_phrase_before(own) if any(nominal(tag) for _, tag in own.pairs) else ""
-        if not phrase:  # 92.5%是山地, 80%产品依靠出口
+        if not phrase:  # 71%是林地, 60%产品销往省外
             phrase, share = _share_after(lay, i, share)
         elif growth and previous and len(phrase) <= 3 and phrase not in r["heads"]:
-            phrase = stem(previous) + phrase  # 自然增长1.5%、同口径增长10.04%: a way of counting the same growth
+            phrase = stem(previous) + phrase  # 自然增长2.1%、同口径增长6.3%: a way of counting the same growth
     else:
         phrase = _phrase(lay, i, own, base, ctx)
     if not phrase and sl.unit != "%" and previous.endswith("增速"):
-        previous = stem(previous)  # 增长4%左右、突破4000亿元: the level of what grew
+        previous = stem(previous)  # 增长5%左右、突破3000亿元: the level of what grew
     placed = bool(leading_place(r["strip_leading"].sub("", raw.text), lay.city, lay.when))
     phrase = _complete(phrase, own, previous, ctx, lay, i, placed)
     if change:
@@ -219,7 +219,7 @@ def _percent(before: str, unit: str) -> tuple[bool, bool, str]:
 
 
 def _share_after(lay: Layout, i: int, share: bool) -> tuple[str, bool]:
-    """A percentage stated before its noun: the noun (and what it does) is a share (80%产品依靠出口)."""
+    """A percentage stated before its noun: the noun (and what it does) is a share (60%产品销往省外)."""
     r = rules()
     after = lay.after(i)
     np, tail = noun_phrase_after(after.cut(r["share_after"].match(after.text).end()))
@@ -235,33 +235,33 @@ def _phrase(lay: Layout, i: int, own: Tagged, base: list, ctx: Context) -> str:
     np, tail = noun_phrase_after(lay.after(i))
     if np in r["after_generic"]:
         np = ""
-    if np and ends_with_verb(own):  # 建成16个…综合体, 启动实施110个示范村: the verbs and what they govern
+    if np and ends_with_verb(own):  # 建成12个…服务中心, 启动实施32个试点村: the verbs and what they govern
         verbs = verb_run(own)
         if len(np) > r["short_noun"] and not verbs.endswith(tuple(r["measure_verbs"])):
-            verbs = ""  # 要优选100个重点工业项目实施动态监测: the noun, and what it does
+            verbs = ""  # 要筛选40个重大项目实行清单管理: the noun, and what it does
         return verbs + counted(np, tail, with_predicate=not verbs)
     verbs, rest = lead_verbs(own)
-    if verbs and not rest:  # 减税降费18.15亿元; 改扩建176所 after 新建中小学幼儿园34所; 导致近2万人失业
+    if verbs and not rest:  # 减税降费9.6亿元; 改扩建20所 after 新建公办幼儿园12所; 导致近3000人失业
         if not np and (pred := predicate(tail)):
             return pred
         alone = len(_outside_brackets(own)) == 1  # 改扩建, 新（改）建: one verb without its object
         return _verb_only(lay, i, verbs, base, ctx) if alone else verbs
     before = noun_phrase_before(own)
     if not verbs and not has_noun(Tagged([p for p in own.pairs if p[0] in before])) and has_noun(own) and len(own) <= 12:
-        before = own.text  # 储备“标准地”: a phrase the tags do not read as one
+        before = own.text  # a phrase the tags do not read as one (地 tagged as a particle)
     if before and has_noun(own):
         if np and lay.slots[i].unit in r["count_units"] and own.text.endswith(before):
-            if "、" in before:  # 规上工业增加值增速、工业投资、规上工业企业培育三项指标: members, then the noun
+            if "、" in before:  # 工业投资、民间投资、技改投资三项指标: members, then the noun
                 return counted(np, tail, with_predicate=True)
-            return before + np  # 健康汉中18项行动
+            return before + np  # 文明宜昌12项行动
         if before in r["generic_heads"] and own.text != before:
-            before = own.text  # “三大类”项目累计完成投资: the subject, the verb and the generic head
+            before = own.text  # 交通类项目累计完成投资: the subject, the verb and the generic head
         return strip_scope(("" if verbs else _inherited_verb(lay, i)) + before)
     if np:
         return _inherited_verb(lay, i) + counted(np, tail, with_predicate=True)
     if pred := predicate(lay.after(i)):
-        return pred  # 近2万人失业
-    return before or (own.text if len(own) <= 8 else "")  # 新建充电桩 (桩 tagged as a measure word)
+        return pred  # 近3000人失业
+    return before or (own.text if len(own) <= 8 else "")  # a short stretch the tags read as no phrase at all
 
 
 def _outside_brackets(t: Tagged) -> list[str]:
@@ -275,9 +275,9 @@ def _outside_brackets(t: Tagged) -> list[str]:
 
 
 def _verb_only(lay: Layout, i: int, verbs: str, base: list, ctx: Context) -> str:
-    """A verb alone takes the object of the figure before it in its clause (改扩建176所 after 新建中小学
-    幼儿园34所), else of the paragraph's last indicator with that verb (今年新建600个 after 新建充电桩…),
-    else the noun the clause before it ends with (高质量建设“四好”农村路，新（改）建300公里)."""
+    """A verb alone takes the object of the figure before it in its clause (改扩建20所 after 新建公办幼儿园
+    12所), else of the paragraph's last indicator with that verb (今年新建500个 after 新建停车泊位…),
+    else the noun the clause before it ends with (加快建设“美丽乡村”公路，新建120公里)."""
     c0 = lay.clause(lay.slots[i].start)[0]
     for p in reversed(base):
         j = next((j for j, sl in enumerate(lay.slots[:i]) if sl.start == p.start), None)
@@ -297,7 +297,7 @@ def _verb_only(lay: Layout, i: int, verbs: str, base: list, ctx: Context) -> str
 
 
 def _inherited_verb(lay: Layout, i: int) -> str:
-    """The verb of a list's first item when this item has none (新增规上工业企业100家、高新技术企业215家)."""
+    """The verb of a list's first item when this item has none (新增规上服务业企业52家、科技型中小企业120家)."""
     c0 = lay.clause(lay.slots[i].start)[0]
     first = i
     while first > 0 and lay.slots[first - 1].start >= c0 and lay.own_start(first) == lay.slots[first - 1].end \
@@ -308,7 +308,7 @@ def _inherited_verb(lay: Layout, i: int) -> str:
     own = lay.trim(lay.words(lay.own_start(first), lay.slots[first].start))
     verbs, _ = lead_verbs(own)
     n = 0
-    for w, _ in own.pairs:  # the first verb (新增, 新推出), not what follows it (营收超)
+    for w, _ in own.pairs:  # the first verb (新增, 新推出), not what follows it (纳税超)
         n += len(w)
         if w not in rules()["verb_prefix"]:
             break
@@ -322,7 +322,7 @@ def _complete(phrase: str, own: Tagged, previous: str, ctx: Context, lay: Layout
     a later comparison's reference, or the sentence's opening, or the paragraph's last indicator; a
     generic head after a verb (吸纳就业, 完成投资) the noun the figure before it in the clause counted, else
     what the sentence's first figure measures, and a bare generic head (产值) the sentence's opening too —
-    unless a place opened the clause (县域工业集中区实现产值); nothing at all the figure before it."""
+    unless a place opened the clause (商洛高新区实现产值); nothing at all the figure before it."""
     r = rules()
     if not phrase:
         return previous or ctx.topic or lay.opening or ctx.carried
@@ -339,14 +339,14 @@ def _complete(phrase: str, own: Tagged, previous: str, ctx: Context, lay: Layout
 
 
 def _counted_before(lay: Layout, i: int) -> str:
-    """The noun the figure before slot i in its clause counted (91个城建重点项目|完成投资157.5亿元)."""
+    """The noun the figure before slot i in its clause counted (126个市级重点项目|完成投资380亿元)."""
     if i == 0 or lay.slots[i - 1].start < lay.clause(lay.slots[i].start)[0]:
         return ""
     return noun_phrase_after(lay.words(lay.slots[i - 1].end, lay.slots[i].start))[0]
 
 
 def _later_reference(lay: Layout, i: int, head: str) -> str:
-    """集中区增速8.85%，高出全市工业总产值增速近7个百分点: like is compared with like."""
+    """开发区增速12%，高出全市规上工业总产值增速4个百分点: like is compared with like."""
     r = rules()
     if (m := r["later_reference"].search(lay.text, lay.slots[i].end)) and head in m["ref"]:
         return strip_scope(r["reference_scope"].sub("", m["ref"]))
@@ -355,15 +355,15 @@ def _later_reference(lay: Layout, i: int, head: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- thresholds
 def _threshold(lay: Layout, i: int) -> str:
-    """A bound's indicator: the noun it bounds, the measure bounded and 门槛 (销售超50亿元企业 -> 企业销售额门槛)."""
+    """A bound's indicator: the noun it bounds, the measure bounded and 门槛 (纳税超5000万元企业 -> 企业纳税额门槛)."""
     np, _ = noun_phrase_after(lay.after(i))
     measure, np = _measure(lay, i, np)
     return canonical(np + measure + rules()["threshold"]["suffix"])
 
 
 def _measure(lay: Layout, i: int, np: str) -> tuple[str, str]:
-    """What a threshold bounds: the measure written before it (销售超, 计划总投资), or starting the noun after
-    it (1000万元以上投资企业), or the list's earlier threshold's, or an investment of projects and
+    """What a threshold bounds: the measure written before it (纳税超, 计划总投资), or starting the noun after
+    it (500万元以上投资企业), or the list's earlier threshold's, or an investment of projects and
     enterprises and an amount of anything else."""
     r = rules()
     th = r["threshold"]
@@ -409,7 +409,7 @@ def _distributed(lay: Layout, i: int, c0: int, k: int, kind: str, base: list) ->
     unit = lay.slots[i].unit
     growth, share, change = _percent(verb_text, unit)
     items = _items(lay, c0, k)
-    if not items:  # 接待游客6800万人次，实现旅游综合收入437亿元，分别增长1.77%、3.41%
+    if not items:  # 接待过夜游客850万人次，实现旅游综合消费96亿元，分别增长12%、15%
         pick = [p for p in base if p.clause_start != c0][-len(group):]
         if len(pick) != len(group):
             return ""
@@ -424,7 +424,7 @@ def _distributed(lay: Layout, i: int, c0: int, k: int, kind: str, base: list) ->
 
 
 def _items(lay: Layout, c0: int, k: int) -> list[str]:
-    """The subjects before 分别 (城镇、农村常住居民人均可支配收入), each completed from the last one, and the
+    """The subjects before 分别 (城镇、农村居民人均消费支出), each completed from the last one, and the
     word all of them share (年均) kept on each."""
     r = rules()
     span = lay.words(c0, k)
@@ -445,7 +445,7 @@ def _items(lay: Layout, c0: int, k: int) -> list[str]:
 
 
 def _lead_count(t: Tagged) -> int:
-    """Where an item's own count (20条重点产业链) ends: the item is what follows it."""
+    """Where an item's own count (8条特色产业链) ends: the item is what follows it."""
     if t.pairs and t.pairs[0][1] == "m" and _DIGIT.match(t.text):
         n = len(t.pairs[0][0])
         return n + (len(t.pairs[1][0]) if len(t.pairs) > 1 and t.pairs[1][1] in ("q", "n") else 0)
@@ -453,12 +453,13 @@ def _lead_count(t: Tagged) -> int:
 
 
 def _complete_item(item: Tagged, last: Tagged) -> str:
-    """An item that only modifies the last one takes its head: 城镇 + 农村常住居民人均可支配收入 -> 城镇常住
-    居民人均可支配收入; 新开工 + 新竣工亿元以上项目 -> 新开工亿元以上项目; 六大主导产业 + 重点产业链产值增速
-    -> 六大主导产业产值增速."""
+    """An item that only modifies the last one takes its head: 城镇 + 农村居民人均消费支出 -> 城镇居民人均消费
+    支出; 新签约 + 新落地招商项目 -> 新签约招商项目; 三大支柱产业 + 特色产业链产值 -> 三大支柱产业产值."""
     r = rules()
     verbs, rest = lead_verbs(item)
     lverbs, lrest = lead_verbs(last)
+    if lverbs in r["verb_prefix"] and lrest.pairs and lrest.pairs[0][1].startswith("v"):
+        lverbs, lrest = lverbs + lrest.pairs[0][0], lrest.cut(len(lrest.pairs[0][0]))  # 新投产 (投产 a verbal noun)
     if (verbs and not rest) or (lverbs and lrest and len(item.pairs) == 1):
         return item.text + lrest.text
     if len(item.pairs) == 1 and len(last) > len(item) <= 2 and not item.text.endswith(r["measure_heads"]):
@@ -472,7 +473,7 @@ def _complete_item(item: Tagged, last: Tagged) -> str:
 
 
 def _contracted(item: str, n: int) -> list[str]:
-    """城乡居民人均可支配收入 over two numbers: 城镇… and 农村… (lexicons/indicator_contractions.tsv)."""
+    """城乡居民人均存款余额 over two numbers: 城镇… and 农村… (lexicons/indicator_contractions.tsv)."""
     for word, parts in rules()["contractions"].items():
         if item.startswith(word) and len(parts) == n:
             return [p + item[len(word):] for p in parts]
@@ -481,9 +482,9 @@ def _contracted(item: str, n: int) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------- ranks, comparisons
 def _rank(lay: Layout, i: int, base: list, ctx: Context) -> str:
-    """What a rank ranks: a bounded group (全国前20名毛绒玩具企业), a 分别 list's figures in turn, a streak's
-    subject (连续6年位居全省首位), the phrase before its ranking verb (空气质量优良率位列全省13个国考城市首位),
-    the figure it follows (增长4.2%、增速位居全省第一)."""
+    """What a rank ranks: a bounded group (全国前50名家具企业), a 分别 list's figures in turn, a streak's
+    subject (连续4年位居全省首位), the phrase before its ranking verb (营商环境评价位列全省11个地市第3位),
+    the figure it follows (增长5.1%、增速位居全省第二)."""
     r, text = rules(), lay.text
     sl = lay.slots[i]
     c0, c1 = lay.clause(sl.start)
@@ -514,7 +515,7 @@ def _rank(lay: Layout, i: int, base: list, ctx: Context) -> str:
 
 
 def _together(lay: Layout, c0: int, base: list) -> str:
-    """均居全省第一 after a 分别 list: the indicators ranked together (实际利用外资和进出口总额)."""
+    """均居全省第一 after a 分别 list: the indicators ranked together (出口总额和实际到位资金)."""
     if rules()["together"] not in lay.text[c0:c0 + 6]:
         return ""
     k = lay.text.rfind("分别", 0, c0)
@@ -523,8 +524,8 @@ def _together(lay: Layout, c0: int, base: list) -> str:
 
 
 def _comparison(lay: Layout, i: int, cmp, previous: str, ctx: Context) -> str:
-    """What a comparison compares: what a 下拉/拉高 names after the verb (下拉产值增速10.3个百分点), its own
-    subject when it names one (高新技术产业产值占比提高了3.5个百分点), else the figure it follows."""
+    """What a comparison compares: what a 下拉/拉低 names after the verb (拉低全市工业增速1.8个百分点), its own
+    subject when it names one (高技术制造业增加值占比提高了2.3个百分点), else the figure it follows."""
     r = rules()
     sl = lay.slots[i]
     c0 = lay.clause(sl.start)[0]
@@ -534,10 +535,10 @@ def _comparison(lay: Layout, i: int, cmp, previous: str, ctx: Context) -> str:
     a, end = max(c0, lay.own_start(i)), c0 + cmp.start() if cmp is not None else sl.start
     own = lay.trim(lay.words(a, end), growth=True)
     if lay.text[a:end].lstrip().startswith(r["copulas"]):
-        own = Tagged()  # 是“十二五”末的1.5倍: what follows 是 is the reference
+        own = Tagged()  # 是十年前的2.1倍: what follows 是 is the reference
     phrase = own.text
     if phrase and phrase not in r["heads"] and has_noun(own) and not _DIGIT.search(phrase):
         return canonical(phrase)
     if not previous and not ctx.topic and ctx.carried:
-        return ctx.carried  # 到本月相差7.2个百分点, after a sentence on what is compared
+        return ctx.carried  # 本月差距缩小到1.5个百分点, after a sentence on what is compared
     return _complete(phrase if phrase in r["heads"] else "", own, previous, ctx, lay, i)

@@ -4,7 +4,7 @@ Indicators are read from the words and part-of-speech tags of the one word pass 
 gives a stretch of them, clipped at its ends); nothing here segments text again. jieba's tags are
 noisy in this genre (收入/v, 率/v, 桩/q), so a phrase is not a run of one tag: it is read the way a
 reader of a Chinese noun phrase does — the head at its end, modifiers before it, a verb inside it when
-a noun stands on its left (招商推介活动, 乡村振兴重点村), the verbs that govern it only when they say
+a noun stands on its left (招商推介活动, 数字乡村试点村), the verbs that govern it only when they say
 what is measured (新增企业, not 开展招商推介活动). The word classes and word lists are data
 (rules/indicators.toml, section by section); extract/measured.py decides which phrase a figure
 measures.
@@ -93,13 +93,13 @@ def trim(t: Tagged, city: str | None, when=None, growth: bool = False) -> Tagged
     while True:
         before = t.text
         if m := r["strip_leading"].match(t.text):
-            t = t.cut(m.end())
+            t = t.cut(_boundary(t, m.end(), down=True))
         if n := leading_place(t.text, city, when):
             t = t.cut(n)
         if m := r["strip_trailing"].search(t.text):
-            t = t.cut(0, m.start())
+            t = t.cut(0, _boundary(t, m.start()))
         if (m := r["strip_growth"].search(t.text)) and (growth or m.start() == 0 and t.text.startswith("同比")):
-            t = t.cut(0, m.start())  # 同比增加12天; but 提升300公里 upgrades something
+            t = t.cut(0, _boundary(t, m.start()))  # 同比增加9天; but 提升80公里 upgrades something
         if n := trailing_place(t.text):
             t = t.cut(0, len(t) - n)
         while len(t.pairs) > 1 and (t.pairs[0][1].startswith(r["adverb"]) or t.pairs[0][0] in r["task_verbs"]
@@ -107,6 +107,19 @@ def trim(t: Tagged, city: str | None, when=None, growth: bool = False) -> Tagged
             t = t.cut(len(t.pairs[0][0]))  # 启动实施 keeps its first verb: 实施 alone would say less
         if t.text == before:
             return t
+
+
+def _boundary(t: Tagged, pos: int, down: bool = False) -> int:
+    """The word boundary of t at or after pos (before it with down): a word list cuts whole words of the word
+    pass, never a word in two (新签约 keeps its 约, which is stripped only as a word: 约/d 100个)."""
+    edge = 0
+    for w, _ in t.pairs:
+        if edge >= pos:
+            return edge
+        if down and edge + len(w) > pos:
+            return edge
+        edge += len(w)
+    return edge
 
 
 def _verb_like(w: str, tag: str) -> bool:
@@ -128,8 +141,8 @@ def lead_verbs(t: Tagged) -> tuple[str, Tagged]:
 
 
 def verb_run(t: Tagged) -> str:
-    """The verbs that end a stretch and govern the noun after the number (启动实施110个示范村), without the
-    ones that only push a task along (推进286个老旧小区改造) or are modal (要建立)."""
+    """The verbs that end a stretch and govern the noun after the number (启动实施32个试点村), without the
+    ones that only push a task along (推进58个背街小巷改造) or are modal (要建立)."""
     r = rules()
     out = []
     for w, tag in reversed(t.pairs):
@@ -151,11 +164,11 @@ def ends_with_verb(t: Tagged) -> bool:
 def noun_phrase_after(after: Tagged) -> tuple[str, Tagged]:
     """The noun phrase a number counts when it comes first, and the words that follow it.
 
-    Up to three verbs or modifiers before the first noun modify it (98户退库留基企业, 66个共同缔造活动试点);
-    after a noun, verbs and adjectives stay inside when a noun follows them (80个乡村振兴重点村, 150个农村
-    互助幸福院) and so does 及/和 after a short noun (17个燃气及供水老旧管网更新改造项目); a bracket stays
-    with its word (乡镇（街道）); a count's own threshold stays too (1-2个产值过百亿元的首位产业); a measure
-    after a verb does not (98户退库留基企业|累计下拉产值增速)."""
+    Up to three verbs or modifiers before the first noun modify it (60户停产减产企业, 32个共同富裕示范试点);
+    after a noun, verbs and adjectives stay inside when a noun follows them (32个数字乡村试点村, 15个农村
+    互助养老服务站) and so does 及/和 after a short noun (9个供热及供气管网改造项目); a bracket stays with
+    its word (街道（社区）); a count's own threshold stays too (2个产值过50亿元的主导产业); a measure after a
+    verb does not (60户停产减产企业|拉低工业增速)."""
     r = rules()
     m = r["after_skip"].match(after.text)
     t = after.cut(m.end()) if m else after
@@ -199,7 +212,7 @@ def noun_phrase_after(after: Tagged) -> tuple[str, Tagged]:
 
 def _inside(pairs, i: int, n: int) -> bool:
     """Whether word i, after a noun, stays inside the phrase: a modifier or (after a short noun of n words)
-    a joiner that a noun follows, never a light verb or a designation (村落|列入…名录)."""
+    a joiner that a noun follows, never a light verb or a designation (古村落|列入…名录)."""
     r = rules()
     w, tag = pairs[i]
     if w in r["light_verbs"] or r["designation_start"].match(w):
@@ -222,9 +235,9 @@ def _noun_follows(pairs, i: int) -> bool:
 
 def noun_phrase_before(t: Tagged, governing: bool = True) -> str:
     """The noun phrase that ends a stretch (the subject right before a number), read backwards: nouns, the
-    modifiers and verbs inside it (城镇新增就业, 招商推介活动, 地方一般公共预算收入, 信访积案和重复信访化解率),
-    a threshold it carries (产值过100亿元的园区), and — with governing — the verbs that govern it unless they
-    only carry a task out (新增企业, 累计兑付奖补资金 keep theirs; 开展招商推介活动 does not)."""
+    modifiers and verbs inside it (城镇新增就业, 招商推介活动, 地方一般公共预算收入, 矛盾纠纷和重复投诉化解率),
+    a threshold it carries (营收过20亿元的商贸企业), and — with governing — the verbs that govern it unless they
+    only carry a task out (新增企业, 累计兑付惠企资金 keep theirs; 开展招商推介活动 does not)."""
     r = rules()
     pairs = t.pairs
     out: list[str] = []
@@ -240,7 +253,7 @@ def noun_phrase_before(t: Tagged, governing: bool = True) -> str:
                 return False
         return False
 
-    verbs_only = True  # the phrase read so far is verbs only: it may end with them (生猪出栏, 减税降费)
+    verbs_only = True  # the phrase read so far is verbs only: it may end with them (肉牛出栏, 减税降费)
     while i >= 0:
         w, tag = pairs[i]
         if w in "）)":
@@ -267,9 +280,9 @@ def noun_phrase_before(t: Tagged, governing: bool = True) -> str:
             break
         elif out and (w in r["joiners"] or w == "、" or tag == "d") and i > 0 and inner(i) and not (
                 w in r["joiners"] and verb(pairs[i + 1][1])):
-            out.append(w)  # 油茶新造和低改, 绿色、有机、地理标志认证农产品, 专精特新企业 (not 生产和|复工企业)
+            out.append(w)  # 茶园新建和改造, 绿色、有机、地理标志农产品, 专精特新企业 (not 生产和|达产企业)
         elif out and (tag in r["th_tags"] or w in r["th_words"]):
-            j = i  # a threshold before the noun (产值过100亿元的园区) belongs to it
+            j = i  # a threshold before the noun (营收过20亿元的商贸企业) belongs to it
             while j >= 0 and (pairs[j][1] in r["th_span_tags"] or pairs[j][0] in r["th_span_words"]):
                 j -= 1
             k = j
@@ -288,7 +301,7 @@ def noun_phrase_before(t: Tagged, governing: bool = True) -> str:
 
 
 def predicate(rest: Tagged) -> str:
-    """What a counted subject did (建成投用, 在全省复制推广), adverbs and light verbs left out; empty when it
+    """What a counted subject did (建成投产, 在全省复制推广), adverbs and light verbs left out; empty when it
     holds no verb, ends with a measure (完成投资), follows a list comma or is too long to be part of a name."""
     r = rules()
     m = r["after_skip"].match(rest.text)
@@ -305,16 +318,16 @@ def predicate(rest: Tagged) -> str:
 
 
 def designated(tail: Tagged, np: str) -> str:
-    """A count named by what its members became: 4个社区被命名为全国示范性老年友好型社区 -> the title;
-    11个村落列入…名录 -> 列入…名录村落; "" when no designation follows."""
+    """A count named by what its members became: 8个社区被命名为省级文明示范社区 -> the title;
+    9个古村落列入…名录 -> 列入…名录古村落; "" when no designation follows."""
     if not (d := rules()["designation"].match(tail.text)):
         return ""
     return (d["verb"] + d["np"] + np) if d["verb"] in rules()["listing_verbs"] else d["np"]
 
 
 def counted(np: str, tail: Tagged, with_predicate: bool) -> str:
-    """A counted noun, named by a designation after it or with what it did (80个乡村振兴重点村实施乡村建设
-    行动 -> 实施乡村建设行动的乡村振兴重点村)."""
+    """A counted noun, named by a designation after it or with what it did (18个乡镇实现集中供水全覆盖 ->
+    集中供水全覆盖的乡镇)."""
     if d := designated(tail, np):
         return d
     pred = predicate(tail) if with_predicate else ""

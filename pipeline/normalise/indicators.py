@@ -134,8 +134,8 @@ def name(phrase: str, unit: str, growth: bool = False, share: bool = False, befo
 
     A growth rate adds 增速, a share 占比, a count 数, an area 面积 … (suffix_by_unit), unless the phrase
     already ends with what it measures (…率, …面积, …人数). A percentage with no verb of its own after a
-    noun is its share (毛绒玩具企业80%属于…), after another verb (达到7%) the growth rate of a quantity,
-    and never a rate of a rate (优良率保持在90%以上)."""
+    noun is its share (家具企业70%属于…), after another verb (达到8.5%) the growth rate of a quantity,
+    and never a rate of a rate (基层就诊率保持在65%以上)."""
     if not phrase:
         return ""
     r = _phrase_rules()

@@ -255,7 +255,7 @@ def _trailing_rx() -> regex.Pattern:
 
 
 def leading_place(text: str, city: str | None, on: date | None = None) -> int:
-    """The length of the place that opens a text (全市, 汉阴县, 恩施, 县域工业集中区, 安康高新区), 0 if none:
+    """The length of the place that opens a text (全市, 夷陵区, 宜昌, 县域工业集中区, 宜昌高新区), 0 if none:
     before a figure the place is its scope, not part of what it measures."""
     m = _leading_rx(city).match(text)
     best = m.end() if m else 0
@@ -265,8 +265,8 @@ def leading_place(text: str, city: str | None, on: date | None = None) -> int:
 
 
 def trailing_place(text: str) -> int:
-    """The length of the scope word that ends a text (仅占全市|765户, 位列全省|13个): the scope of what
-    follows. Place names are left alone there (健康汉中|18项行动 names its campaign)."""
+    """The length of the scope word that ends a text (仅占全市|520户, 位列全省|11个): the scope of what
+    follows. Place names are left alone there (文明宜昌|12项行动 names its campaign)."""
     m = _trailing_rx().search(text)
     return len(m[0]) if m and m.start() > 0 else 0
 
