@@ -124,7 +124,7 @@ def figure_history(figures: list[FigureRow], docs: dict) -> list[HistoryRow]:
                 status = "restated" if same else "changed"
                 pv, pq, pid, delta = prev.value, prev.qualifier, prev.figure_id, f.value - prev.value
             rows.append(HistoryRow(sid, ind, f.scope, f.period, f.kind, f.unit, f.doc_id, d, f.figure_id, f.value,
-                                   f.qualifier, status, pid, pv, pq, delta, f.start))
+                                   f.qualifier, status, pid, pv, pq, delta, f.start, docs[f.doc_id].doc_kind))
             if prev is None or (docs[prev.doc_id].speech_date or date.min) <= (d or date.min):
                 prev = f
     return rows

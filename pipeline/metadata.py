@@ -187,10 +187,20 @@ def read_metadata(header: list[str], body: str, city_override: str | None = None
                              fm_title or ""])
     city = city_override or infer_city(f.get("issuer_place"), f.get("title") or fm_title or "", body, header_text)
     f.pop("issuer_place", None)
+    f["doc_kind"] = doc_kind(header_text, bool(f.get("bulletin") or f.get("issue_no")))
     meta = Metadata(**f, city=city)
     if source is not None and (notice := date_notice(meta, source)):
         print(notice, file=sys.stderr)
     return meta
+
+
+def doc_kind(header_text: str, bulletin: bool) -> str:
+    """report (a work report), speech (a speech, or any bulletin issue) or other, from the title and header
+    lines: a ledger that joins both genres says which kind each statement comes from."""
+    r = _rules()
+    if r["report_kind"].search(header_text):
+        return "report"
+    return "speech" if bulletin or r["speech_kind"].search(header_text) else "other"
 
 
 def _date_fields(f: dict, fm_inner: str, titles: list[str], config_date: date | None, body: str,

@@ -36,6 +36,7 @@ class Metadata:
     date_source: str | None = None       # header, front_matter, published_on, title, config; None: not found
     reference_date: date | None = None   # the date times resolve against: speech_date, else an estimate
     reference_source: str | None = None  # "speech_date" or how it was estimated; None when there is no date at all
+    doc_kind: str | None = None          # report (a work report), speech (a speech or bulletin issue) or other
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,7 @@ class DocumentRow:
     reference_date: date | None = None   # what times resolve against: speech_date, else an estimate (below)
     reference_source: str | None = None  # "speech_date", latest_date_in_text or title_year; empty: no date at all
     encoding: str = ""
+    doc_kind: str = ""  # report (a work report), speech (a speech or bulletin issue) or other: what a statement is
 
 
 @dataclass
@@ -372,6 +374,7 @@ class HistoryRow:
     previous_qualifier: str | None
     delta: Decimal | None
     start: int = 0
+    doc_kind: str = ""  # the kind of the statement's document: speech or report (one ledger across both)
 
 
 @dataclass

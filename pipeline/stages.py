@@ -119,7 +119,7 @@ def document_row(doc: Document) -> DocumentRow:
         issue_no=meta.issue_no, published_on=meta.published_on, speech_date=meta.speech_date,
         date_source=meta.date_source, speaker=meta.speaker, title=meta.title, note=meta.note, city=meta.city,
         n_chars=len(src.text), n_sentences=len(doc.sentences), reference_date=meta.reference_date,
-        reference_source=meta.reference_source, encoding=src.encoding)
+        reference_source=meta.reference_source, encoding=src.encoding, doc_kind=meta.doc_kind or "")
 
 
 def figure_rows(doc: Document, found: list[LocalFigure]) -> list[FigureRow]:

@@ -77,6 +77,65 @@ def test_figure_fields(body, mention, expected):
         assert getattr(f, k) == v, (k, getattr(f, k))
 
 
+# What a figure measures, read from the number's own clause (extract/measured.py): invented sentences of a city
+# that is in neither development set, one case per id.
+OTHER = "商政通报\n\n第三期\n\n商洛市人民政府办公室\n\n2022年4月15日\n\n王强同志在全市经济工作会议上的讲话\n\n（2022年4月12日）\n\n"
+
+INDICATORS = [
+    ("list-inherits-its-verb", "全年新增规上服务业企业45家、科技型中小企业120家、省级瞪羚企业18家。", "120家", "新增科技型中小企业数"),
+    ("counted-noun-after", "建成12个街道综合养老服务中心。", "12个", "建成街道综合养老服务中心数"),
+    ("counted-subject-and-what-it-did", "36个重点项目建成投产。", "36个", "重点项目建成投产数"),
+    ("pushing-verb-dropped", "推进58个背街小巷改造。", "58个", "改造背街小巷数"),
+    ("threshold", "新落地3亿元以上外资项目42个。", "3亿元以上", "外资项目投资额门槛"),
+    ("count-after-threshold", "新落地3亿元以上外资项目42个。", "42个", "新落地3亿元以上外资项目数"),
+    ("threshold-measure", "年内新增纳税超5000万元企业6家、超千万元企业15家。", "5000万元", "企业纳税额门槛"),
+    ("amount-before", "茶园面积稳定在85万亩以上，干毛茶产量不少于6万吨。", "85万亩以上", "茶园面积"),
+    ("rate-takes-no-growth", "城市生活垃圾无害化处理率保持在100%。", "100%", "城市生活垃圾无害化处理率"),
+    ("growth-rate", "地方一般公共预算收入增长6.8%。", "6.8%", "地方一般公共预算收入增速"),
+    ("list-modifier-item", "城镇、农村居民人均消费支出分别增长4.5%、7.2%。", "4.5%", "城镇居民人均消费支出增速"),
+    ("list-last-item", "城镇、农村居民人均消费支出分别增长4.5%、7.2%。", "7.2%", "农村居民人均消费支出增速"),
+    ("list-contracted", "城乡居民人均存款余额分别达到5.2万元和2.1万元。", "2.1万元", "农村居民人均存款余额"),
+    ("list-verb-items", "新签约、新投产招商项目分别达到64个、38个。", "64个", "新签约招商项目数"),
+    ("list-shared-yearly", "民间投资、工业投资年均分别增长11%、16%。", "16%", "工业投资年均增速"),
+    ("list-of-earlier-figures", "全年接待过夜游客850万人次，实现旅游综合消费96亿元，分别增长12%、15%。", "15%", "旅游综合消费增速"),
+    ("rank-names-its-subject", "农产品加工业产值增速居全省第二。", "第二", "农产品加工业产值增速"),
+    ("rank-past-its-field", "营商环境评价位列全省11个地市第3位，群众安全感全省第一。", "第3位", "营商环境评价"),
+    ("rank-without-verb", "营商环境评价位列全省11个地市第3位，群众安全感全省第一。", "第一", "群众安全感"),
+    ("rank-field-count", "营商环境评价位列全省11个地市第3位，群众安全感全省第一。", "11个", "地市数"),
+    ("comparison-names-its-subject", "高技术制造业增加值占比提高了2.3个百分点。", "2.3个百分点", "高技术制造业增加值占比"),
+    ("designated", "7个村被评为省级美丽乡村示范村，9个古村落列入省级历史文化名村名录。", "7个", "省级美丽乡村示范村数"),
+    ("listed", "7个村被评为省级美丽乡村示范村，9个古村落列入省级历史文化名村名录。", "9个", "列入省级历史文化名村名录古村落数"),
+    ("verb-takes-the-list-noun", "新建公办幼儿园12所、改扩建20所。", "20所", "改扩建公办幼儿园数"),
+    ("cut-of-a-time", "工程建设项目审批时限压缩40%以上。", "40%以上", "工程建设项目审批时限压缩幅度"),
+    ("long-predicate", "18个乡镇实现集中供水全覆盖。", "18个", "集中供水全覆盖的乡镇数"),
+    ("growth-of-the-amount-before", "实现地区生产总值2450亿元、增长6.5%。", "6.5%", "生产总值增速"),
+    ("quotes-and-footnote", "建成“口袋公园”〔3〕45个。", "45个", "建成口袋公园数"),
+    ("generic-head-takes-the-counted-noun", "126个市级重点项目完成投资380亿元。", "380亿元", "市级重点项目完成投资"),
+    ("amount-before-its-noun", "发放2000万元文旅惠民券，带动消费1.8亿元。", "2000万元", "文旅惠民券"),
+    ("synonym", "全市规模以上服务业企业营业收入增长9.1%。", "9.1%", "规上服务业企业营业收入增速"),
+    ("share-of", "民营经济占全市生产总值的比重达到46%。", "46%", "民营经济占生产总值比重"),
+    ("multiple-of-the-whole", "全市生产总值突破2000亿元，是十年前的2.1倍。", "2.1倍", "生产总值"),
+    ("verbs-joined-are-no-noun", "正常生产和达产企业260户。", "260户", "达产企业数"),
+]
+
+
+def other_figures(body: str):
+    ctx = {"source": SourceDoc(OTHER + body + "\n", "txt", "utf-8", ["x.txt"]), "settings": Settings(ner=False)}
+    for st in DOC_STAGES:
+        if st.name == "entities":
+            ctx["mentions"] = []
+            continue
+        st.fn(ctx)
+    return ctx["figures"]
+
+
+@pytest.mark.parametrize("body,mention,indicator", [c[1:] for c in INDICATORS], ids=[c[0] for c in INDICATORS])
+def test_indicator(body, mention, indicator):
+    found = [f for f in other_figures(body) if "".join(f.mention.split()) == mention]
+    assert found, f"{mention} not found in {[f.mention for f in other_figures(body)]}"
+    assert found[0].indicator == indicator
+
+
 @pytest.mark.parametrize("body", [
     "认真贯彻“六稳”“六保”要求，落实“三个确保”。",
     "一是抓好复工复产。二是加快项目建设。",

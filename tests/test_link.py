@@ -113,7 +113,11 @@ def test_history_command_says_when_nothing_matches(kb):
     ("规模以上工业增加值增速", "规上工业增加值增速", True),
     ("新增规上工业企业数", "退库规上工业企业数", False),
     ("固定资产投资增速", "工业投资增速", False),
-], ids=["reordered", "modifiers", "leading-firms", "synonym", "opposite-flows", "different-investment"])
+    ("新增规上服务业企业数", "新增规上工业企业数", False),
+    ("城镇居民人均消费支出增速", "农村居民人均消费支出增速", False),
+    ("新开工市级重点项目数", "新竣工市级重点项目数", False),
+], ids=["reordered", "modifiers", "leading-firms", "synonym", "opposite-flows", "different-investment",
+        "contrast-sector", "contrast-town-and-country", "contrast-stage"])
 def test_indicator_paraphrases(a, b, expected):
     assert similar(indicator_key(a), indicator_key(b)) is expected
 

@@ -11,7 +11,8 @@ test_every_rules_file_is_checked. The conventions differ by what a rule is:
 - deadlines: the pattern with its @NAME@ defs expanded (pipeline.resources.expand_defs), searched;
 - timex: each rule as timex.rules() compiles it (defs, holidays, the 截至/以来 affixes), searched;
 - a word or character list: "input -> output" of the code that reads it (USES below), examples and
-  counterexamples alike; a counterexample shows a near miss the list leaves alone;
+  counterexamples alike; a counterexample shows a near miss the list leaves alone (the word lists of
+  indicators.toml: "sentence @ mention -> indicator", what that figure of an invented sentence measures);
 - linking: settings only, each a described positive number.
 """
 from datetime import date
@@ -20,11 +21,12 @@ from pathlib import Path
 import pytest
 import regex
 
-from pipeline.extract import deadlines
+from pipeline.extract import deadlines, figures
 from pipeline.extract import entity_candidates as C
 from pipeline.extract import entity_rules as E
 from pipeline.extract import ner
-from pipeline.normalise import indicators, places, timex
+from pipeline.model import Metadata
+from pipeline.normalise import chunks, indicators, places, timex
 from pipeline.resources import expand_defs, load_toml
 from pipeline.segment import MAX_SENTENCE, sentence_of, split_sentences
 
@@ -133,6 +135,14 @@ def _lead_cut(text: str) -> str:
     return text[E._lead_cut(sentence_of(text), 0, len(text), inner=True):]
 
 
+def _indicator(text: str) -> str:
+    """"sentence @ mention": the indicator of that figure, in a text of a city of neither development set."""
+    sentence, _, mention = text.partition(" @ ")
+    meta = Metadata(city="商洛市", speech_date=date(2022, 4, 12), reference_date=date(2022, 4, 12))
+    found, _ = figures.sentence_figures(sentence_of(sentence), meta, None)
+    return next(f.indicator for f in found if "".join(sentence[f.start:f.end].split()) == mention)
+
+
 def _scope(text: str) -> str:
     return places.scope_in(text, "安康市", date(2020, 6, 30)) or ""
 
@@ -149,7 +159,7 @@ USES = {
     ("punctuation", "name_break"): ner._word_class,
     ("punctuation", "double_quotes"): ner._word_class,
     ("punctuation", "name_quotes"): E._bare,
-    ("punctuation", "indicator_quotes"): lambda t: indicators.noun_phrase_after(sentence_of(t).tagged()),
+    ("punctuation", "indicator_quotes"): lambda t: chunks.noun_phrase_after(chunks.clean(sentence_of(t).tagged()))[0],
     ("entities", "list_connectors"): _items,
     ("entities", "list_end"): _in_lists,
     ("entities", "function_chars"): _lead_cut,
@@ -160,7 +170,11 @@ USES = {
     ("places", "place_word"): E._place_prefix,
     ("places", "upper_prefix"): E._upper_prefix,
     ("indicators", "measured_suffixes"): indicators.stem,
-    ("indicators", "threshold_before"): lambda t: indicators.noun_phrase_before(sentence_of(t).tagged()),
+    ("indicators", "threshold_before"): lambda t: chunks.noun_phrase_before(sentence_of(t).tagged()),
+    **{("indicators", name): _indicator for name in (
+        "chunk", "task_verbs", "light_verbs", "measure_verbs", "push_verbs", "suffix_by_unit", "count_units",
+        "measured_ends", "rate_ends", "noun_phrase", "measure_heads", "distributed_tail", "comparison_verb_first",
+        "rank_together", "threshold")},
 }
 
 

@@ -19,12 +19,12 @@ import regex
 
 from ..model import LocalFigure, Metadata, Part, Sentence
 from ..normalise import numbers
-from ..normalise.indicators import (build_indicator, canonical, is_growth, noun_phrase_after, noun_phrase_before,
-                                    strip_scope)
+from ..normalise.indicators import stem
 from ..normalise.periods import period_bounds
 from ..normalise.places import scope_in
 from ..normalise.timex import Timex, find_timexes
 from ..resources import load_toml, load_tsv
+from . import measured
 
 _DIGIT = regex.compile(r"[0-9]")
 
@@ -40,11 +40,9 @@ def _rules() -> dict:
     out["one_units"] = set(raw["one"]["units"])
     out["higher"] = regex.compile("|".join(raw["direction"]["higher"]))
     out["lower"] = regex.compile("|".join(raw["direction"]["lower"]))
-    out["bare_heads"] = tuple(raw["bare_heads"]["words"])
     out["anaphoric_year"] = frozenset(raw["anaphoric_year"]["words"])
     out["clause_end"] = raw["punctuation"]["clause_end"]
     out["window_breaks"] = raw["punctuation"]["window_breaks"]
-    out["list_tail_drop"] = raw["punctuation"]["list_tail_drop"]
     out["date_units"] = frozenset(raw["date_units"]["units"])
     out["streak_units"] = frozenset(raw["streak_units"]["units"])
     return out
@@ -64,6 +62,7 @@ def _counted() -> list[tuple[str, str]]:
 class _Seen:
     """A figure already read in this sentence: what later numbers of the sentence may refer back to."""
     start: int
+    end: int
     indicator: str
     kind: str
     unit: str
@@ -72,28 +71,30 @@ class _Seen:
 
 
 def extract_figures(sentences: list[Sentence], meta: Metadata) -> list[LocalFigure]:
-    """Figures of a document's sentences; a period in play carries to the next sentence of its paragraph."""
+    """Figures of a document's sentences; a period in play, and the last indicator named, carry to the next
+    sentence of the paragraph (本月差距缩小到1.5个百分点 after a sentence on 规上工业增加值)."""
     out: list[LocalFigure] = []
-    carried, paragraph = None, None
+    carried, paragraph, topic = None, None, ""
     for sent in sentences:
         if sent.part.notes:
             continue
         if sent.paragraph != paragraph:  # a new paragraph: only the part's own years are in play
-            carried, paragraph = _part_period(sent.part), sent.paragraph
-        found, carried = sentence_figures(sent, meta, carried)
+            carried, paragraph, topic = _part_period(sent.part), sent.paragraph, ""
+        found, carried = sentence_figures(sent, meta, carried, topic)
         out.extend(found)
+        topic = next((f.indicator for f in reversed(found) if f.kind in measured.BASE_KINDS and f.indicator
+                      and f.unit not in measured.STREAK_UNITS), topic)
     return out
 
 
-def sentence_figures(sent: Sentence, meta: Metadata, carried: str | None) -> tuple[list[LocalFigure], str | None]:
+def sentence_figures(sent: Sentence, meta: Metadata, carried: str | None,
+                     carried_indicator: str = "") -> tuple[list[LocalFigure], str | None]:
     """The figures of one sentence, and the period it leaves in play."""
     r = _rules()
     text = sent.text
     when = meta.reference_date or meta.speech_date
     timexes = find_timexes(text, when) if when else []
-    seen: list[_Seen] = []
-    sent_scope = None
-    out = []
+    found = []
     for m in _quantity().finditer(text):
         s, e = m.start("qty_core"), m.end()
         if any(t.start < e and m.start() < t.end for t in timexes):
@@ -103,10 +104,17 @@ def sentence_figures(sent: Sentence, meta: Metadata, carried: str | None) -> tup
         except ValueError:
             continue
         unit = _unit(q, text, s, e, r)
-        if unit is None:
-            continue
-        fig, sent_scope = _figure(sent, meta, s, e, q, unit, timexes, carried, seen, sent_scope)
-        seen.append(_Seen(s, fig.indicator, fig.kind, fig.unit, s - len(_clause_before(text, s)), fig.period))
+        if unit is not None:
+            found.append((s, e, q, unit))
+    layout = measured.Layout(sent, [measured.Slot(s, e, unit, q.qualifier) for s, e, q, unit in found],
+                             meta.city, when)
+    ctx = measured.Context(carried=carried_indicator)
+    sent_scope = None
+    out = []
+    for i, (s, e, q, unit) in enumerate(found):
+        fig, sent_scope = _figure(sent, meta, layout, i, q, unit, timexes, carried, ctx, sent_scope)
+        ctx.priors.append(_Seen(s, e, fig.indicator, fig.kind, fig.unit, s - len(_clause_before(text, s)),
+                                fig.period))
         out.append(fig)
     return out, _carry(_period(timexes, len(text), carried, text))
 
@@ -132,11 +140,13 @@ def _unit(q: numbers.Quantity, text: str, s: int, e: int, r: dict) -> str | None
     return unit
 
 
-def _figure(sent: Sentence, meta: Metadata, s: int, e: int, q: numbers.Quantity, unit: str, timexes,
-            carried: str | None, seen: list[_Seen], sent_scope: str | None) -> tuple[LocalFigure, str | None]:
+def _figure(sent: Sentence, meta: Metadata, layout: measured.Layout, i: int, q: numbers.Quantity, unit: str,
+            timexes, carried: str | None, ctx: measured.Context, sent_scope: str | None) -> tuple[LocalFigure, str | None]:
     """Every field of one figure; and the scope the sentence has named so far."""
     r = _rules()
     text = sent.text
+    s, e = layout.slots[i].start, layout.slots[i].end
+    seen = ctx.priors
     when = meta.reference_date or meta.speech_date
     before, after = text[:s], text[e:]
     clause = _clause_before(text, s)
@@ -159,10 +169,9 @@ def _figure(sent: Sentence, meta: Metadata, s: int, e: int, q: numbers.Quantity,
         subj = subj[: rc.start()]  # 居全省第9位: 全省 is the ranking's field, not the scope
     named = scope_in(subj, meta.city, when)
     scope = named or sent_scope or meta.city
-    if kind == "rank" and q.qualifier == "<=" and (group := noun_phrase_after(sent.tagged(e))):
-        indicator = canonical(group) + "排名"  # 全国前20名毛绒玩具企业: the ranked group follows the bound
-    else:
-        indicator = _indicator(sent, s, e, clause, cmp, unit, kind, seen)
+    base = [f for f in seen if f.kind in measured.BASE_KINDS and f.unit not in measured.STREAK_UNITS]
+    ctx.topic = stem(base[0].indicator) if base else ""
+    indicator = measured.indicator(layout, i, kind, cmp, ctx)
     fig = LocalFigure(
         sentence=sent.index, start=s, end=e, value=value, value_max=q.value_max, unit=unit, qualifier=q.qualifier,
         kind=kind, indicator=indicator, scope=scope, period=period, compared_to=_compared_to(cmp),
@@ -300,61 +309,6 @@ def _streak(n, unit: str, period: str | None) -> str | None:
         return f"{end.year - n + 1}/{end.year}"
     months = end.year * 12 + end.month - 1 - (n - 1)
     return f"{months // 12}-{months % 12 + 1:02d}/{end.year}-{end.month:02d}"
-
-
-def _indicator(sent: Sentence, s: int, e: int, clause: str, cmp, unit: str, kind: str, seen: list[_Seen]) -> str:
-    """Indicator of one figure, using the figures before it in the sentence.
-
-    Comparisons and ranks measure the indicator just stated (增速高于全省6.2个百分点);
-    分别 distributes a list of subjects over a list of numbers (工业投资、技改投资分别增长1.5%、50.1%).
-    """
-    r = _rules()
-    text = sent.text
-    after = sent.tagged(e)
-    c0 = s - len(clause)
-    same_clause = [f for f in seen if f.clause_start == c0]
-    base = [f for f in seen if f.kind in ("actual", "target", "forecast") and f.unit not in r["streak_units"]]
-    previous = base[-1].indicator if base else None
-    k = clause.find("分别")
-    if k >= 0:
-        idx = len(same_clause)
-        if kind == "rank":
-            prior = [f for f in base if f.clause_start != c0]
-            n = len(r["rank_word"].findall(clause[k:])) + 1
-            group = prior[-n:] if len(prior) >= n else prior
-            if idx < len(group):
-                return group[idx].indicator
-        else:
-            subjects = [(c0 + a, c0 + b) for a, b in _items(clause[:k])]
-            if idx < len(subjects):
-                tail = sent.tagged(c0 + k + 2, s).without(r["list_tail_drop"])
-                return build_indicator(sent.tagged(*subjects[idx]) + tail, after, unit, kind, previous)
-    first = r["first_clause"].split(text, maxsplit=1)[0]
-    cut = first.find("连续")
-    subject = noun_phrase_before(sent.tagged(0, cut if cut >= 0 else len(first)))
-    if not subject and base:
-        subject = base[0].indicator  # the sentence's topic: what its first figure measures
-    if subject and unit == "%" and is_growth(text[:s]):
-        subject = subject if subject.endswith("增速") else subject + "增速"
-    own = sent.tagged(c0, c0 + cmp.start()) if cmp else sent.tagged(c0, s)
-    ind = build_indicator(own, after, unit, kind, previous, subject)
-    if ind in r["bare_heads"] and (m := r["later_reference"].search(text, s)) and ind in m["ref"]:
-        # 集中区增速8.85%，高出全市工业总产值增速近7个百分点: like is compared with like
-        ref = strip_scope(r["reference_scope"].sub("", m["ref"]))
-        return ref or ind
-    return ind
-
-
-def _items(text: str) -> list[tuple[int, int]]:
-    """Spans of the items of a list written with 、和及 (工业投资、技改投资)."""
-    out, start = [], 0
-    for m in _rules()["list_separator"].finditer(text):
-        if m.start() > start:
-            out.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        out.append((start, len(text)))
-    return out
 
 
 def _period(timexes: list[Timex], limit: int, carried: str | None, text: str = "") -> str | None:

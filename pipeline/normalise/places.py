@@ -235,6 +235,42 @@ def _county_rx(surface: str) -> regex.Pattern:
     return regex.compile(regex.escape(surface) + f"(?P<suffix>{suffix}(?!{office}))?")
 
 
+@lru_cache(maxsize=64)
+def _leading_rx(city: str | None) -> regex.Pattern:
+    """One pattern for every place that may open a phrase in a text of this city, longest first (a regex
+    alternation takes the first that matches): scope words, the city's names, its counties with the
+    suffix written after a short name."""
+    names = [(s, regex.escape(s)) for s, _ in _scope_words()]
+    if city:
+        suffix, office = char_class(place_suffixes("written_after")), char_class(_rules()["suffix_not_before"])
+        names += [(city, regex.escape(city)), (_short(city), regex.escape(_short(city)))]
+        names += [(c, regex.escape(c) + f"(?:{suffix}(?!{office}))?") for c in counties_of(city)]
+    alts = [rx for s, rx in sorted(set(n for n in names if n[0]), key=lambda n: (-len(n[0]), n[0]))]
+    return regex.compile("(?:" + "|".join(alts) + ")" if alts else "(?!)")
+
+
+@cache
+def _trailing_rx() -> regex.Pattern:
+    return regex.compile("(?:" + "|".join(regex.escape(s) for s, _ in _scope_words()) + ")$")
+
+
+def leading_place(text: str, city: str | None, on: date | None = None) -> int:
+    """The length of the place that opens a text (全市, 夷陵区, 宜昌, 县域工业集中区, 宜昌高新区), 0 if none:
+    before a figure the place is its scope, not part of what it measures."""
+    m = _leading_rx(city).match(text)
+    best = m.end() if m else 0
+    if z := _rules()["zone"].match(text):
+        best = max(best, z.end())
+    return best
+
+
+def trailing_place(text: str) -> int:
+    """The length of the scope word that ends a text (仅占全市|520户, 位列全省|11个): the scope of what
+    follows. Place names are left alone there (文明宜昌|12项行动 names its campaign)."""
+    m = _trailing_rx().search(text)
+    return len(m[0]) if m and m.start() > 0 else 0
+
+
 def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
     """The last scope named in a stretch of text (nearest to what follows it).
 
