@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import Callable
 
 from .offsets import CleanText
 
@@ -142,7 +143,11 @@ class Tagged:
 
 @dataclass(eq=False)
 class Sentence:
-    """One sentence: cleaned text, offsets (cleaned and source), section path, part, words and POS tags."""
+    """One sentence: cleaned text, offsets (cleaned and source), section path, part, words and POS tags.
+
+    The words come with the sentence (the one word pass); the tags are computed once, when first asked
+    for (by `tagger` over the words): only the grammar of figures reads them, and most sentences hold
+    no number."""
     index: int
     sentence_id: str
     text: str
@@ -154,11 +159,14 @@ class Sentence:
     paragraph: int = 0         # paragraphs reset what a reader carries (a period in play)
     part: Part = NO_PART
     words: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
+    tags: tuple[str, ...] | None = None   # None until asked for: then tagger(words), once
+    tagger: Callable[[tuple[str, ...]], tuple[str, ...]] | None = field(default=None, repr=False)
 
     @cached_property
     def whole(self) -> Tagged:
         """The sentence's words and tags as one stretch."""
+        if self.tags is None:
+            self.tags = self.tagger(self.words) if self.tagger else ("x",) * len(self.words)
         return Tagged(tuple(zip(self.words, self.tags)), self.text)
 
     @cached_property
@@ -177,8 +185,19 @@ class Sentence:
         return self.whole.cut(a, b)
 
     def words_in(self, a: int, b: int) -> list[str]:
-        """The words of text[a:b], clipped at its ends."""
-        return [w for w, _ in self.tagged(a, b).pairs]
+        """The words of text[a:b], clipped at its ends (no tags needed)."""
+        if a >= b or not self.words:
+            return []
+        starts, words = self.word_starts, self.words
+        i = bisect.bisect_right(starts, a) - 1
+        j = bisect.bisect_left(starts, b)
+        out = list(words[i:j])
+        s0 = starts[i]
+        if s0 < a or s0 + len(out[0]) > b:
+            out[0] = out[0][a - s0:min(b, s0 + len(out[0])) - s0]
+        if j - 1 > i and starts[j - 1] + len(out[-1]) > b:
+            out[-1] = out[-1][:b - starts[j - 1]]
+        return out
 
 
 @dataclass(eq=False)

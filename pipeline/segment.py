@@ -127,12 +127,14 @@ def word_pass(text: str, segmenter: str = "jieba") -> tuple[tuple[str, ...], tup
 
 def sentence_of(text: str, segmenter: str = "jieba") -> Sentence:
     """A lone text as a Sentence with its word pass (tests, training variants): offsets are its own."""
-    words, tags = word_pass(text, segmenter)
-    return Sentence(0, "s0", text, 0, len(text), 0, len(text), words=words, tags=tags)
+    return Sentence(0, "s0", text, 0, len(text), 0, len(text), words=tuple(get_segmenter(segmenter).cut(text)),
+                    tagger=tag_words)
 
 
 def sentences(ct: CleanText, body_start: int, doc_id: str, segmenter: str = "jieba") -> list[Sentence]:
-    """The body's sentences in order, with section path, paragraph number, source offsets and words."""
+    """The body's sentences in order, with section path, paragraph number, source offsets and words (their
+    tags computed when first read)."""
+    cut = get_segmenter(segmenter).cut
     out = []
     paragraph, last_end = 0, body_start
     for i, sp in enumerate(segment(ct.text, body_start)):
@@ -141,7 +143,6 @@ def sentences(ct: CleanText, body_start: int, doc_id: str, segmenter: str = "jie
         last_end = sp.end
         text = ct.text[sp.start:sp.end]
         s, e = ct.source_span(sp.start, sp.end)
-        words, tags = word_pass(text, segmenter)
         out.append(Sentence(i, f"{doc_id}-s{i:04d}", text, sp.start, sp.end, s, e, sp.section, paragraph,
-                            words=words, tags=tags))
+                            words=tuple(cut(text)), tagger=tag_words))
     return out

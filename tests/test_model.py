@@ -43,6 +43,16 @@ def test_a_sentence_view_is_its_words_clipped(pairs, a, b):
                  tags=tuple(t for _, t in pairs))
     assert list(s.tagged(a, b).pairs) == (_plain_cut(pairs, a, b) if a < b else [])
     assert s.tagged(a, b).text == text[a:b] if a < b else s.tagged(a, b).text == ""
+    assert s.words_in(a, b) == [w for w, _ in _plain_cut(pairs, a, b)]
+
+
+def test_tags_are_computed_once_when_first_read():
+    calls = []
+    s = Sentence(0, "s0", "甲乙丙", 0, 3, 0, 3, words=("甲乙", "丙"), tagger=lambda w: calls.append(w) or ("n", "v"))
+    assert s.words_in(0, 3) == ["甲乙", "丙"] and calls == []  # words need no tags
+    assert s.tagged(1, 3).pairs == (("乙", "n"), ("丙", "v"))
+    s.tagged(0, 2)
+    assert calls == [("甲乙", "丙")]
 
 
 def test_without_drops_characters_and_empty_words():
