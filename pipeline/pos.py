@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from .dictionary import word_tags
+from .dictionary import entries
 
 _NUMBER = regex.compile(r"[0-9.]+%?")
 _LATIN = regex.compile(r"[A-Za-z0-9]+")
@@ -94,5 +94,5 @@ def unknown_tag(word: str) -> str:
 
 def tag_words(words) -> tuple[str, ...]:
     """One tag per word."""
-    table = word_tags()
-    return tuple(table.get(w) or unknown_tag(w) for w in words)
+    table = entries()
+    return tuple((e[1] if (e := table.get(w)) and e[1] else unknown_tag(w)) for w in words)

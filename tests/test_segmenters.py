@@ -116,7 +116,7 @@ def test_tags_are_jiebas_dictionary_tags_and_its_hmm():
     from pipeline import dictionary, pos
 
     words, tags = word_pass("全市规上工业增加值增长，龘靐齉爩企业加快发展。")
-    table = dictionary.word_tags()
+    table = {w: t for w, (_, t) in dictionary.entries().items() if t}
     for w, t in zip(words, tags):
         assert t == (table.get(w) or pos.unknown_tag(w))
     assert table["规上工业增加值"] == "n" and table["发展"] == "vn"
@@ -151,3 +151,24 @@ def test_the_dictionary_table_is_the_tokenizers():
     sample = [w for i, w in enumerate(table) if i % 997 == 0] + ["规上工业增加值", "标准化厂房", "龘靐"]
     for w in sample:
         assert dictionary.word_frequency(w) == (tok.FREQ.get(w) or 0), w
+
+
+def test_the_kept_dictionary_table_is_the_parsed_one(tmp_path, monkeypatch):
+    """entries() read back from its pickle, written by a first call, equals parsing both files again."""
+    import jieba
+
+    from pipeline import dictionary
+    from pipeline.resources import path
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    dictionary.entries.cache_clear()
+    try:
+        first = dictionary.entries()
+        assert list(tmp_path.glob("bulletin-pipeline-dictionary-*.pickle"))
+        dictionary.entries.cache_clear()
+        kept = dictionary.entries()
+    finally:
+        dictionary.entries.cache_clear()
+    with jieba.get_dict_file() as f:
+        parsed = dictionary.parse(f.read(), path("segmenter/userdict.txt").read_bytes())
+    assert kept == first == parsed
