@@ -189,3 +189,20 @@ def test_month_end_is_last_day_and_month_period(sd, m):
     end = resolve(f"{m}月底", sd).end
     assert end.month == m and (end + timedelta(days=1)).day == 1
     assert resolve(f"{m}月", sd).period() == f"{sd.year}-{m:02d}"
+
+
+def test_a_rule_matches_only_where_one_of_its_needed_characters_is():
+    """The needs prefilter is exact: on every line of the corpus (and its substrings), wherever a rule's
+    pattern matches, the text holds one of the characters the rule needs."""
+    from pathlib import Path
+
+    from pipeline.normalise.timex import rules
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    lines = [l for p in sorted(root.glob("*.txt")) for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines += [l[i:i + 9] for l in lines[::3] for i in range(0, len(l), 5)]
+    for rule in rules():
+        assert rule.needs, rule.name
+        for line in lines:
+            if rule.rx.search(line):
+                assert not rule.needs.isdisjoint(line), (rule.name, line)

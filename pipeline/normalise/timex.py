@@ -261,6 +261,7 @@ class Rule:
     rx: regex.Pattern
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...]
+    needs: frozenset[str] = frozenset()  # one of these characters must be in a text the rule can match
 
 
 @cache
@@ -291,11 +292,13 @@ def rules() -> tuple[Rule, ...]:
     data = load_toml("rules/timex.toml")
     defs = dict(data["defs"], HOL=_holidays()[""])
     out = []
+    holiday_starts = "".join({name[0] for name in _holidays() if name})
     for r in data["rule"]:
         body = expand_defs(r["pattern"], defs)
         full = expand_defs(f"(?P<asof>@ASOF@)?(?:{body})(?P<since>@SINCE@)?", defs)
+        needs = frozenset(r.get("needs", "").replace("@HOL@", holiday_starts))
         out.append(Rule(r["name"], r["kind"], r["role"], regex.compile(full),
-                        tuple(r.get("examples", ())), tuple(r.get("counterexamples", ()))))
+                        tuple(r.get("examples", ())), tuple(r.get("counterexamples", ())), needs))
     return tuple(out)
 
 
@@ -334,8 +337,9 @@ def _interpret(rule: Rule, m: regex.Match, sd: date, future: bool) -> tuple[Inte
 
 @per_document()  # read with future=False (figures, deadlines) and future=True (deadlines): one scan
 def _matches(text: str) -> tuple[tuple[int, Rule, regex.Match], ...]:
-    return tuple((order, rule, m) for order, rule in enumerate(rules()) for m in rule.rx.finditer(text)
-                 if m.end() > m.start())
+    chars = set(text)
+    return tuple((order, rule, m) for order, rule in enumerate(rules()) if not rule.needs or not rule.needs.isdisjoint(chars)
+                 for m in rule.rx.finditer(text) if m.end() > m.start())
 
 
 def _candidates(text: str, sd: date, future: bool):
