@@ -182,8 +182,9 @@ def summary_counts(tables: dict) -> dict[str, int]:
 class RunStamp:
     """Whether out/ already holds the KB of exactly these inputs under this pipeline: then a rerun has
     nothing to do (`make extract` with no new bulletin). Kept in the cache folder, next to the entries it
-    vouches for, as (inputs digest, manifest digest); out/ is also verified file by file, so an edited or
-    damaged KB is rewritten."""
+    vouches for, as (inputs digest, manifest digest, each KB file's size and modification time); a file
+    whose size or time moved is hashed against the manifest, so an edited or damaged KB is rewritten, and a
+    KB nobody touched is not read through again."""
 
     def __init__(self, cache_dir: Path, out: Path, settings: Settings, docs: list[SourceDoc], errors: list[ErrorRow],
                  xlsx: bool = False):
@@ -211,14 +212,29 @@ class RunStamp:
         if not isinstance(rec, dict) or rec.get("inputs") != self.inputs:
             return None
         recover(self.out)  # a crash after the last run's write: finish or undo it first
-        if rec.get("manifest") != self._manifest_digest() or verify(self.out):
+        if rec.get("manifest") != self._manifest_digest():
+            return None
+        if rec.get("files") != self._stats() and verify(self.out):
             return None
         return rec.get("counts")
+
+    def _stats(self) -> dict[str, list[int]] | None:
+        """Size and modification time of every file the manifest lists, and of the manifest."""
+        try:
+            names = json.loads((self.out / "manifest.json").read_text(encoding="utf-8"))["files"]
+            out = {}
+            for name in [*names, "manifest.json"]:
+                st = (self.out / name).stat()
+                out[name] = [st.st_size, st.st_mtime_ns]
+            return out
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def record(self, counts: dict) -> None:
         """Vouch for the KB just written. A stamp that cannot be written costs the next run its shortcut,
         never this run its result."""
-        rec = {"inputs": self.inputs, "manifest": self._manifest_digest(), "out": str(self.out), "counts": counts}
+        rec = {"inputs": self.inputs, "manifest": self._manifest_digest(), "out": str(self.out), "counts": counts,
+               "files": self._stats()}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)

@@ -196,6 +196,24 @@ def test_no_change_rerun_writes_nothing_and_a_damaged_kb_is_rewritten(tmp_path, 
     assert not run(corpus, tmp_path / "elsewhere", settings, progress=False, cache_dir=cache).up_to_date
 
 
+def test_a_same_size_edit_is_caught_and_a_touch_alone_is_not_a_change(tmp_path, settings, counted):
+    """The stamp compares each KB file's size and time first; a file whose time moved is hashed: an edit of the
+    same length is rewritten, a file only touched is still the KB the stamp vouches for."""
+    import os
+
+    corpus, cache, out = _corpus(tmp_path), tmp_path / "cache", tmp_path / "extracted"
+    run(corpus, out, settings, progress=False, cache_dir=cache)
+    p = out / "figures.csv"
+    data = p.read_bytes()
+    st = p.stat()
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # touched: same bytes
+    assert run(corpus, out, settings, progress=False, cache_dir=cache).up_to_date
+    p.write_bytes(data[:-2] + (b"9\n" if data[-2:-1] != b"9" else b"8\n"))  # one character edited, same size
+    assert p.stat().st_size == len(data)
+    assert not run(corpus, out, settings, progress=False, cache_dir=cache).up_to_date
+    assert p.read_bytes() == data
+
+
 def test_a_stamp_that_cannot_be_written_does_not_fail_the_run(tmp_path, settings, monkeypatch, capsys):
     import os
 
