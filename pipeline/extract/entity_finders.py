@@ -17,9 +17,9 @@ from ..memo import per_document
 from ..model import Sentence
 from ..segmenters import word_frequency
 from .entity_rules import (_HAN, PLACE_LIKE, Candidate, _bare, _clause_end, _clause_start, _item_span, _lead_cut,
-                           _place_prefix, _split_items, _starts_word, _strip_quotes, _upper_prefix, _words, brand_of, clause_end, covered,
-                           enumeration, head_of, is_common, is_generic, is_place, plausible, project_brand,
-                           project_heads, rules, vocabulary)
+                           _place_prefix, _split_items, _starts_word, _strip_quotes, _upper_prefix, _words,
+                           brand_of, clause_end, covered, enumeration, head_of, is_common, is_generic, is_place,
+                           not_brand, plausible, project_brand, project_heads, rules, vocabulary)
 
 
 MAX_LEFT = 16              # how far a suffix-found name may run left of its suffix
@@ -46,7 +46,7 @@ def company_shaped(name: str) -> bool:
         brand, tail = core[:k], core[k:]
         if tail and not covered(tail, ("industry", "keep")):
             continue
-        if is_place(brand) or is_generic(brand) or covered(brand) or brand[-1] in function:
+        if is_place(brand) or is_generic(brand) or covered(brand) or brand[-1] in function or not_brand(brand):
             continue
         if tail or (len(brand) == 4 and not is_common(brand)):
             return True
@@ -86,7 +86,7 @@ def _front(sent: Sentence, a: int, b: int) -> tuple[int, int] | None:
         return None
     w = words[0]
     if not (2 <= len(w) <= 4 and _HAN.fullmatch(w)) or is_common(w) or is_place(w) or is_generic(w) \
-            or w in _words()["lead"] or w in project_heads() or covered(w, ("modifier", "category", "industry")):
+            or w in _words()["lead"] or w in project_heads() or covered(w, ("industry",)) or not_brand(w):
         return None
     return pos, pos + len(w)
 

@@ -429,7 +429,7 @@ def brand_of(name: str) -> tuple[int, int] | None:
         if not nxt:
             continue
         brand = core[:i]
-        if not _HAN.fullmatch(brand) or is_place(brand) or is_generic(brand):
+        if not _HAN.fullmatch(brand) or is_place(brand) or is_generic(brand) or not_brand(brand):
             return None
         if any(c in brand for c in function):
             return None
@@ -444,6 +444,12 @@ def brand_of(name: str) -> tuple[int, int] | None:
             return None
         return 0, off + end
     return None
+
+
+def not_brand(word: str) -> bool:
+    """A word that cannot open a company's name (rules/entities.toml not_brand): a level word (市妇女儿童),
+    a route (X至), a quality or category word (高端X, 跨境X), a water or land feature (X河, X流域)."""
+    return bool(rules()["not_brand"]["rx"].search(word)) or covered(word, ("modifier", "category"))
 
 
 # ---------------------------------------------------------------------------------------------- names
