@@ -188,11 +188,11 @@ def test_company_shaped(name, shaped):
 
 
 NOT_WORKS = [
-    ("positioning-goal", "努力建成华东地区清洁能源基地", "华东地区清洁能源基地"),
-    ("kind-after-quantifier", "谋划建设一批露营基地、天然泳场", "露营基地"),
+    ("positioning-goal", "打造华东地区新材料基地", "华东地区新材料基地"),
+    ("kind-after-quantifier", "布局建设一批研学基地、康养小镇", "康养小镇"),
     ("slogan", "加快建设诚信之城", "诚信之城"),
-    ("count-after", "建成“邻里驿站”220个", "邻里驿站"),
-    ("grade", "推动建设三级医院", "三级医院"),
+    ("count-after", "建成“邻里驿站”150个", "邻里驿站"),
+    ("grade", "推动建设二级医院", "二级医院"),
 ]
 
 

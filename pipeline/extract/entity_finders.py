@@ -7,7 +7,7 @@ water and energy works, parks and zones, towns and districts, plants and platfor
 、 list shares with the bare ones before it (X、Y片区). A project named after its company also yields the
 company (X药业智慧车间 -> X药业; an item of a 项目 list that reads as a company name is both); a project with
 a place-like head yields none (淋溪河水电站). Items after a quantifier (一批X、Y) and names followed by a count
-(X220个) are kinds of things, not names.
+(X150个) are kinds of things, not names.
 """
 from __future__ import annotations
 
@@ -241,7 +241,7 @@ def _count_after(text: str, b: int) -> bool:
 def _from_head(sent: Sentence, name: str, m) -> list[Candidate]:
     """A project ending in a lexicon head (X大道, X水库, X产业园, X片区, X一期): the name runs left to the clause
     start, a list mark or the last lead word. Weak without a building verb in its clause; nothing when it
-    is a title awarded (获批…基地), a kind (一批X, X220个), or a head inside a common word (思路)."""
+    is a title awarded (获批…基地), a kind (一批X, X150个), or a head inside a common word (思路)."""
     text = sent.text
     hs, he = m.span()
     if _head_in_word(sent, hs, he):
