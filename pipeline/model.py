@@ -186,6 +186,7 @@ class Sentence:
 
     def words_in(self, a: int, b: int) -> list[str]:
         """The words of text[a:b], clipped at its ends (no tags needed)."""
+        a, b = max(0, a), min(b, len(self.text))
         if a >= b or not self.words:
             return []
         starts, words = self.word_starts, self.words

@@ -16,6 +16,7 @@ from typing import Callable
 from . import clean as clean_mod
 from .extract.deadlines import extract_deadlines
 from .extract.entities import extract_mentions
+from .extract.entity_model import shipped_predictor
 from .extract.figures import extract_figures
 from .metadata import read_metadata
 from .parts import assign_parts
@@ -94,11 +95,7 @@ def deadlines_stage(ctx) -> None:
 @stage(requires=("document", "settings"), provides=("mentions",))
 def entities_stage(ctx) -> None:
     doc = ctx["document"]
-    predict = None
-    if ctx["settings"].ner:
-        from .extract.ner import shipped_predictor  # spaCy loads only for runs with the model (not --no-ner)
-
-        predict = shipped_predictor()
+    predict = shipped_predictor() if ctx["settings"].ner else None
     ctx["mentions"] = mention_rows(doc, extract_mentions(doc.sentences, predict))
 
 

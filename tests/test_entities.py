@@ -6,6 +6,7 @@ invented in the style of the bulletins (no names from the corpus).
 import pytest
 
 from pipeline.extract import entities
+from pipeline.extract import entity_finders as F
 from pipeline.extract import entity_rules as E
 from pipeline.segment import sentence_of
 
@@ -70,13 +71,13 @@ def test_brand_of(item, brand):
 WEAKNESS = [
     ("cue-build", "要加快紫阳水电站建设", "紫阳水电站", False),
     ("cue-cultivate", "积极培育茶旅小镇", "茶旅小镇", False),
-    ("no-cue", "我市有2条国道、岚河码头和铁路毗邻湖北", "岚河码头", True),
+    ("no-cue", "我市岚河码头和铁路毗邻湖北", "岚河码头", True),
 ]
 
 
 @pytest.mark.parametrize("text,surface,weak", [c[1:] for c in WEAKNESS], ids=[c[0] for c in WEAKNESS])
 def test_facility_without_building_verb_is_weak(text, surface, weak):
-    got = {text[c.start:c.end]: c.weak for c in E.rule_candidates(sentence_of(text), only="facility_suffix")}
+    got = {text[c.start:c.end]: c.weak for c in F.rule_candidates(sentence_of(text), only="facility_suffix")}
     assert got[surface] is weak
 
 
@@ -121,7 +122,7 @@ def _doc(settings):
 @pytest.mark.parametrize("ner", [False, True], ids=["rules", "rules+model"])
 def test_find_mentions_offsets_and_determinism(ner):
     from pipeline.config import Settings
-    from pipeline.extract.ner import shipped_predictor
+    from pipeline.extract.entity_model import shipped_predictor
     from pipeline.stages import mention_rows
 
     doc = _doc(Settings(ner=ner))
@@ -133,6 +134,69 @@ def test_find_mentions_offsets_and_determinism(ner):
         assert BULLETIN[m.start:m.end] == m.mention
     names = {(m.name, m.type) for m in first}
     for want in [("岚河酒厂", "enterprise"), ("恒远", "enterprise"), ("金穗", "enterprise"),
-                 ("宏鑫光电", "project"), ("宏鑫", "enterprise"), ("华泰物流集团", "enterprise"),
-                 ("秦巴无水港", "project")]:
+                 ("宏鑫光电", "project"), ("华泰物流集团", "enterprise"), ("秦巴无水港", "project")]:
         assert want in names
+    # the company read out of a project's name is a weak guess: the model confirms it, rules alone leave it out
+    assert (("宏鑫", "enterprise") in names) is ner
+
+
+HEADS = [
+    ("road", "锦江大道", ("大道", "transport")),
+    ("reservoir", "石门水库", ("水库", "water_energy")),
+    ("venue", "市科技馆", ("科技馆", "building")),
+    ("phase", "瑞丰科技一期", ("一期", "phase")),
+    ("activity-after-a-head", "锦江大道快速化改造", ("快速化改造", "transport")),
+    ("activity-alone", "城区快速化改造", None),
+    ("one-character-head", "科技馆", ("馆", "building")),
+    ("head-alone", "大道", None),
+    ("list-head-ends-no-name", "城市主干道", None),
+]
+
+
+@pytest.mark.parametrize("name,expected", [c[1:] for c in HEADS], ids=[c[0] for c in HEADS])
+def test_head_of(name, expected):
+    assert E.head_of(name) == expected
+
+
+PROJECT_BRANDS = [
+    ("plant-named-after-company", "宏图药业智慧车间", "宏图"),
+    ("river-names-a-plant", "南溪河水电站", None),
+    ("park-front-is-no-company", "青岭智创轻工纺织产业园", None),
+    ("company-word-before-park", "华泰物流集团物流园", "华泰物流集团"),
+]
+
+
+@pytest.mark.parametrize("name,brand", [c[1:] for c in PROJECT_BRANDS], ids=[c[0] for c in PROJECT_BRANDS])
+def test_project_brand(name, brand):
+    span = E.project_brand(name)
+    assert (name[span[0]:span[1]] if span else None) == brand
+
+
+COMPANY_SHAPED = [
+    ("brand-and-product", "瑞丰食品", True),
+    ("four-character-brand", "宏图视界", True),
+    ("county-and-place", "青川白石", False),
+    ("headed-works", "锦江大道", False),
+    ("verb-first", "抓好宏图", False),
+    ("short-bare-word", "青岭", False),
+]
+
+
+@pytest.mark.parametrize("name,shaped", [c[1:] for c in COMPANY_SHAPED], ids=[c[0] for c in COMPANY_SHAPED])
+def test_company_shaped(name, shaped):
+    assert F.company_shaped(name) is shaped
+
+
+NOT_WORKS = [
+    ("positioning-goal", "打造华东地区新材料基地", "华东地区新材料基地"),
+    ("kind-after-quantifier", "布局建设一批研学基地、康养小镇", "康养小镇"),
+    ("slogan", "加快建设诚信之城", "诚信之城"),
+    ("count-after", "建成“邻里驿站”150个", "邻里驿站"),
+    ("grade", "推动建设二级医院", "二级医院"),
+]
+
+
+@pytest.mark.parametrize("text,name", [c[1:] for c in NOT_WORKS], ids=[c[0] for c in NOT_WORKS])
+def test_goals_slogans_and_kinds_are_no_projects(text, name):
+    got = {text[c.start:c.end] for c in F.rule_candidates(sentence_of(text)) if c.type == "project"}
+    assert name not in got

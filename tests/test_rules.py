@@ -23,8 +23,9 @@ import regex
 
 from pipeline.extract import deadlines, figures
 from pipeline.extract import entity_candidates as C
+from pipeline.extract import entity_finders as F
 from pipeline.extract import entity_rules as E
-from pipeline.extract import ner
+from pipeline.extract import entity_model
 from pipeline.model import Metadata
 from pipeline.normalise import chunks, indicators, places, timex
 from pipeline.resources import expand_defs, load_toml
@@ -69,7 +70,7 @@ def _entities(file, name, rule, text, positive):
         assert _hits(rule, text) is positive
         return
     sentence, _, expected = text.partition(" -> ")
-    got = {(sentence[c.start:c.end], c.type) for c in E.rule_candidates(sentence_of(sentence), only=name)}
+    got = {(sentence[c.start:c.end], c.type) for c in F.rule_candidates(sentence_of(sentence), only=name)}
     if not positive and not expected:
         assert got == set()
         return
@@ -156,9 +157,9 @@ USES = {
     ("punctuation", "enumeration"): _items,
     ("punctuation", "name_clause_end"): _name_clauses,
     ("punctuation", "task_clause_end"): lambda t: "|".join(deadlines.clause_end().split(t)),
-    ("punctuation", "whitespace"): ner._word_class,
-    ("punctuation", "name_break"): ner._word_class,
-    ("punctuation", "double_quotes"): ner._word_class,
+    ("punctuation", "whitespace"): entity_model.word_class,
+    ("punctuation", "name_break"): entity_model.word_class,
+    ("punctuation", "double_quotes"): entity_model.word_class,
     ("punctuation", "name_quotes"): E._bare,
     ("punctuation", "indicator_quotes"): lambda t: chunks.noun_phrase_after(chunks.clean(sentence_of(t).tagged()))[0],
     ("entities", "list_connectors"): _items,

@@ -1,8 +1,9 @@
-"""Enterprise and project mentions: the rule layer (entity_rules) combined with the shipped span model (ner).
+"""Enterprise and project mentions: the rule layer (entity_finders) combined with the shipped model (entity_model).
 
 The model scores candidate spans (entity_candidates): it confirms the rules'
-weak proposals (a facility word outside any list) and adds confident names the
-rules miss. Every mention records what produced it (rule, ner, gazetteer).
+weak proposals (guesses from a name's shape: a facility word with no building
+verb, a generic facility name, the company read out of a project's name, a
+quoted name) and adds confident names the rules miss. Every mention records what produced it (rule, ner, gazetteer).
 extract_mentions(sentences, predictor) returns LocalMentions, offsets local to
 their sentence; stages.py turns them into rows.
 """
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 from ..model import LocalMention, Sentence
 from .entity_candidates import MAX_SIZE, loose_candidates
-from .entity_rules import (Candidate, _dedupe, _strip_quotes, canonical_enterprise, canonical_project, is_common,
-                           is_generic, is_place, plausible, rule_candidates)
+from .entity_finders import _dedupe, rule_candidates
+from .entity_rules import (Candidate, _strip_quotes, canonical_enterprise, canonical_project, is_common, is_generic,
+                           is_place, plausible)
 
 
 # ---------------------------------------------------------------------------------------------- combining
@@ -30,7 +32,9 @@ def _model_spans(text: str, spans, threshold: float) -> list[Candidate]:
     return kept
 
 
-DEFAULT_PARAMS = {"add": 0.8, "confirm": 0.5, "model": 0.5}
+# Thresholds on the model's scores, chosen in eight-document LODO (models/README.md): a weak rule guess stands
+# from `confirm` (an enterprise read out of a name from `confirm_enterprise`), a name of the model's own from `add`.
+DEFAULT_PARAMS = {"add": 0.5, "confirm": 0.15, "confirm_enterprise": 0.15, "model": 0.5}
 
 
 def _addable(text: str, a: int, b: int, typ: str, strong: list[Candidate]) -> bool:
@@ -63,9 +67,9 @@ def model_questions(text: str, rule_cands: list[Candidate], loose) -> list[tuple
 
 
 def combine(text: str, rule_cands: list[Candidate], spans, mode: str, params: dict | None = None) -> list[Candidate]:
-    """Rules only, model only, or both.
+    """Rules only, model only, or both (or every rule proposal, weak ones too: "guesses", a reference).
 
-    rules: every strong rule; weak ones (a facility word with no building verb in its clause) are dropped.
+    rules: every strong rule; weak ones (guesses from a name's shape) are dropped.
     model: the model's spans >= `model`, overlaps of one type resolved by score.
     both:  strong rules; a weak rule when the model scores an overlapping span of its type >= `confirm`;
            and the model's own names >= `add` among those it may add (_addable: they pass the rules'
@@ -75,13 +79,15 @@ def combine(text: str, rule_cands: list[Candidate], spans, mode: str, params: di
     strong = [c for c in rule_cands if not c.weak]
     if mode == "rules":
         return strong
+    if mode == "guesses":               # every proposal, weak ones too: the reference the model must beat
+        return list(rule_cands)
     spans = spans or []
     if mode == "model":
         return _model_spans(text, spans, p["model"])
     out = list(strong)
     for c in rule_cands:
-        if c.weak and any(typ == c.type and s < c.end and c.start < e and sc >= p["confirm"]
-                          for s, e, typ, sc in spans):
+        least = p["confirm_enterprise"] if c.type == "enterprise" else p["confirm"]
+        if c.weak and any(typ == c.type and s < c.end and c.start < e and sc >= least for s, e, typ, sc in spans):
             out.append(c)
     pool = [sp for sp in spans if sp[3] >= p["add"] and _addable(text, *_strip_quotes(text, sp[0], sp[1]), sp[2],
                                                                   strong)]
@@ -97,7 +103,7 @@ def _gazetteer(texts: list[str], found: list[list[Candidate]]) -> list[list[Cand
     names = set()
     for text, cands in zip(texts, found):
         for c in cands:
-            if c.type == "enterprise" and c.method == "rule" and not c.weak:
+            if c.type == "enterprise" and c.method == "rule":  # strong, or weak and confirmed by the model
                 core = canonical_enterprise(text[c.start:c.end])
                 if len(core) >= 3 or (len(core) == 2 and not is_common(core)):
                     if not is_place(core) and not is_generic(core):
@@ -120,16 +126,20 @@ def _gazetteer(texts: list[str], found: list[list[Candidate]]) -> list[list[Cand
 def extract(sentences: list[Sentence], mode: str = "both", predict=None,
             params: dict | None = None) -> list[list[Candidate]]:
     """Candidates per sentence of one document. predict(sentences, asks) -> spans per sentence, (start, end,
-    type, score), for the candidate spans asked (None: all of them, as the model-only mode needs). A glossary
-    after the text (its notes part) is not read."""
+    type, score), for the candidate spans asked (None: all of them, as the model-only mode needs). With the
+    rules, the model is asked about the rules' weak guesses only; params["ask_all"] also asks about every
+    span it could add (model_questions): in eight-document LODO that added one name, at twice the model's
+    time. A glossary after the text (its notes part) is not read."""
     sentences = [s for s in sentences if not s.part.notes]
     rule_c = [rule_candidates(s) for s in sentences] if mode != "model" else [[] for _ in sentences]
     spans = [None] * len(sentences)
     if predict is not None and mode == "model":
         spans = predict(sentences)
     elif predict is not None and mode == "both":
-        asks = [model_questions(s.text, r, loose_candidates(s, MAX_SIZE, bare_words=False, rule_cands=r))
-                for s, r in zip(sentences, rule_c)]
+        asks = [sorted({(c.start, c.end) for c in r if c.weak}) for r in rule_c]
+        if params and params.get("ask_all"):
+            asks = [model_questions(s.text, r, loose_candidates(s, MAX_SIZE, bare_words=False, rule_cands=r))
+                    for s, r in zip(sentences, rule_c)]
         spans = predict(sentences, asks)
     texts = [s.text for s in sentences]
     found = [combine(t, r, sp, mode, params) for t, r, sp in zip(texts, rule_c, spans)]

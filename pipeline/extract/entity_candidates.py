@@ -1,17 +1,18 @@
-"""The spans the entity model is asked about, and the list context it reads as a feature.
+"""The spans the entity model learns from, and the list context it reads as a feature.
 
 loose_candidates is a high-recall superset of what the rules accept (every
 enumeration item, suffix boundary, quoted name, uncommon word with industry or
-company words after it): the model learns to tell names from the hard
-negatives around them. Both the model's suggester (training and scoring) and
-the combination in entities.py use it, so they see the same spans.
+company words after it): the model (entity_model) is trained on these and the
+rules' proposals, so it learns to tell names from the hard negatives around
+them; the model-only mode of the evaluation scores all of them.
 """
 from __future__ import annotations
 
 from ..model import Sentence
 from .entity_rules import (_HAN, Candidate, _clause_ends, _clause_start, _lead_cut, _split_items, _strip_quotes,
                            _vocabulary, _words, brand_of, clause_end, enumeration, has_connector, is_common,
-                           is_generic, is_place, rule_candidates, rules, vocabulary)
+                           is_generic, is_place, rules, vocabulary)
+from .entity_finders import rule_candidates
 
 MAX_SIZE = 16  # the longest name the model is asked about (characters); longer names are left to the rules
 
@@ -42,17 +43,15 @@ def context_tags(text: str) -> list[str]:
 
 def loose_candidates(sent: Sentence, max_len: int = 16, bare_words: bool = True,
                      rule_cands: list[Candidate] | None = None) -> list[tuple[int, int]]:
-    """Spans the model is asked about: a high-recall superset of what the rules accept.
+    """Spans the model learns from: a high-recall superset of what the rules accept.
 
     Items of any 、/和 enumeration and of any X等 phrase, brands inside them, every left boundary of a
     company or facility suffix, quoted names, and uncommon words with the industry/company/facility words
     after them. No lexicon filter decides here: the model learns which of these are names.
 
     bare_words=False leaves out an uncommon word standing alone (no such word after it). Training keeps
-    them, as the hard negatives they are; extract() does not ask about them, since in nearly every sentence
-    there is one and, measured on the corpus and on synthetic bulletins with new names, a bare word never
-    changes the combined answer (tests/test_ner.py): the model then reads only the sentences with a list,
-    a suffix, a quote or a rule's guess in them. rule_cands: the rules' proposals, when the caller has them."""
+    them, as the hard negatives they are; extract(..., params={"ask_all": True}) does not ask about them.
+    rule_cands: the rules' proposals, when the caller has them."""
     text = sent.text
     out: set[tuple[int, int]] = set()
     ends, enum, list_end = clause_end(), enumeration(), vocabulary()["list_end"]

@@ -24,7 +24,6 @@ from ..resources import char_class, load_toml, load_tsv, punctuation
 from ..dictionary import word_frequency
 
 COMMON_FREQ = 100          # a word this frequent in jieba's dictionary is a common word, not a brand
-MAX_LEFT = 16              # how far a suffix-found name may run left of its suffix
 
 
 def quotes() -> frozenset[str]:
@@ -71,8 +70,72 @@ _HAN = regex.compile(r"\p{Han}+")
 def rules() -> dict:
     """entities.toml's patterns by name, each with its compiled rx (candidate finders have a kind)."""
     raw = load_toml("rules/entities.toml")
-    out = {k: dict(v, rx=regex.compile(v["pattern"])) for k, v in raw.items() if "pattern" in v}
+    out = {k: dict(v, rx=regex.compile(_expand(v["pattern"]))) for k, v in raw.items() if "pattern" in v}
     return out
+
+
+def _expand(pattern: str) -> str:
+    """@HEADS@ -> the heads that end a project name, @LISTHEADS@ -> the heads that type a list after 等
+    (lexicons/entity_project_heads.tsv), longest first."""
+    def alt(words) -> str:
+        return "|".join(regex.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+    heads = project_heads()
+    if "@HEADS@" in pattern:
+        pattern = pattern.replace("@HEADS@", alt(h for h, c in heads.items() if c != "list"))
+    if "@LISTHEADS@" in pattern:
+        pattern = pattern.replace("@LISTHEADS@", alt(h for h, c in heads.items() if c not in ("activity", "phase")
+                                                     and len(h) >= 2 and h != "中心"))
+    return pattern
+
+
+PLACE_LIKE = frozenset({"transport", "building", "water_energy", "park_zone", "town_district"})
+
+
+@cache
+def project_heads() -> dict[str, str]:
+    """Head word -> class (transport, building, water_energy, park_zone, town_district, plant_platform, phase,
+    activity, list): lexicons/entity_project_heads.tsv."""
+    return {r["head"]: r["class"] for r in load_tsv("lexicons/entity_project_heads.tsv")}
+
+
+@cache
+def _head_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(h) for h in project_heads()}, reverse=True))
+
+
+@per_document()  # asked of every project candidate by several rules
+def head_of(name: str) -> tuple[str, str] | None:
+    """(head, class) of the longest lexicon head that ends name and leaves something before it; an activity
+    (快速化改造) counts only after a name with a head of its own, and then takes that head's class; list
+    heads end no name."""
+    heads = project_heads()
+    bare = _bare(name)
+    for n in _head_lengths():
+        h = bare[-n:] if len(bare) > n else ""
+        cls = heads.get(h)
+        if not cls or cls == "list":
+            continue
+        if cls == "activity":
+            inner = head_of(bare[:-n])
+            return (h, inner[1]) if inner and inner[1] != "activity" else None
+        return h, cls
+    return None
+
+
+def project_brand(name: str) -> tuple[int, int] | None:
+    """The enterprise a project item is named after, unless its head is place-like (a road, venue, reservoir,
+    park or town is named after its place: 淋溪河水电站, X文化产业园 name no company), where only a name with
+    a company word before the head counts (X集团物流园)."""
+    br = brand_of(name)
+    head = head_of(name)
+    if head and head[1] == "phase":       # X公路港一期: the works' own head says
+        head = head_of(_bare(name)[:-len(head[0])]) or head
+    if head and head[1] in PLACE_LIKE:
+        front = _bare(name)[:len(_bare(name)) - len(head[0])]
+        ends = [front.find(w) + len(w) for w in vocabulary()["company"] if w in front]
+        return (0, max(ends)) if ends and max(ends) >= 4 else None
+    return br
 
 
 @cache
@@ -226,11 +289,18 @@ def _lead_cut(sent: Sentence, s: int, e: int, inner: bool) -> int:
     start_i = 0
     if inner:
         for i, t in enumerate(toks[:-1]):
-            if t in lead and (len(t) >= 2 or t in function):
+            if t in lead and (len(t) >= 2 or t in function) and not _glued(toks, i):
                 start_i = i + 1
-    while start_i < len(toks) - 1 and toks[start_i] in lead:
+    while start_i < len(toks) - 1 and toks[start_i] in lead and not _glued(toks, start_i):
         start_i += 1
     return pos[start_i]
+
+
+def _glued(toks, i: int) -> bool:
+    """toks[i] is a one-character function word before a one-character word that leads nowhere (支持/和/诺/生物):
+    the word pass cut a name it does not know, whose first character the function word is."""
+    return (len(toks[i]) == 1 and toks[i] in vocabulary()["function"] and i + 1 < len(toks)
+            and len(toks[i + 1]) == 1 and toks[i + 1] not in _words()["lead"] and bool(_HAN.fullmatch(toks[i + 1])))
 
 
 def _strip_quotes(text: str, s: int, e: int) -> tuple[int, int]:
@@ -252,20 +322,23 @@ def _bare(s: str) -> str:
 
 
 def plausible(name: str, typ: str) -> bool:
-    """Filters every rule applies: not a body, place, count, clause or kind of thing. The same for
-    both types today; typ stays in the signature so that a type-specific filter has its place."""
-    return _plausible(name)
+    """Filters every rule applies: not a body, place, count, clause or kind of thing. A project that ends in
+    a lexicon head (X医院, X度假区) is a works, whatever a body or zone would end in; it is no positioning goal
+    (国家级X基地, X地区Y基地) and no kind of base (only quality and industry words before 基地)."""
+    return _plausible(name, typ == "project" and head_of(name) is not None)
 
 
 @per_document()  # the same name is weighed by several rules and by the model's questions, for both types
-def _plausible(name: str) -> bool:
+def _plausible(name: str, headed: bool = False) -> bool:
     r = rules()
     bare = _bare(name)
-    if len(bare) < 2 or len(bare) > 30 or bare[0].isdigit():
+    if len(bare) < 2 or len(bare) > 30 or (bare[0].isdigit() and not headed):
         return False
     if name.count("“") != name.count("”"):
         return False
-    if r["not_entity"]["rx"].search(bare) or r["not_name_inside"]["rx"].search(bare):
+    if (not headed and r["not_entity"]["rx"].search(bare)) or r["not_name_inside"]["rx"].search(bare):
+        return False
+    if headed and (r["not_project"]["rx"].search(bare) or _kind_of_base(bare)):
         return False
     if is_generic(bare) or is_place(bare) or r["generic_suffix"]["rx"].search(bare):
         return False
@@ -273,6 +346,21 @@ def _plausible(name: str) -> bool:
     if head and (len(bare) - len(head[0]) <= 2 or covered(bare[: head.start()])):
         return False                      # 重点工业项目, 大项目: a kind of project, not one
     return True
+
+
+def _kind_of_base(bare: str) -> bool:
+    """A base or demonstration zone whose words before the head are only quality, industry and category words
+    (绿色食品示范基地, 高标准露营基地): a kind of base or a goal, not a works with a name; a road, town, district or
+    park with only quality words before its head (美丽农村路, 宜居街区) is a kind too (an industry or product word
+    names a town: X玩具小镇)."""
+    m = rules()["base_head"]["rx"].search(bare)
+    if m:
+        return m.start() == 0 or covered(bare[:m.start()], ("industry", "category", "modifier", "keep"))
+    head = head_of(bare)
+    return bool(head) and head[1] in KIND_CHECKED and covered(bare[:len(bare) - len(head[0])], ("modifier",))
+
+
+KIND_CHECKED = frozenset({"transport", "town_district", "park_zone"})
 
 
 # ---------------------------------------------------------------------------------------------- rules
@@ -305,7 +393,7 @@ def _split_items(sent: Sentence, s: int, e: int) -> list[tuple[int, int]]:
         acc = ps
         toks = sent.words_in(ps, ps + len(piece)) if has_connector(piece) else ()
         for k, t in enumerate(toks):
-            if t in connectors and 0 < k < len(toks) - 1 and acc - sub[-1] >= 2:
+            if t in connectors and 0 < k < len(toks) - 1 and acc - sub[-1] >= 2 and not _glued(toks, k):
                 out.append((sub[-1], acc))
                 sub.append(acc + len(t))
             acc += len(t)
@@ -341,7 +429,7 @@ def brand_of(name: str) -> tuple[int, int] | None:
         if not nxt:
             continue
         brand = core[:i]
-        if not _HAN.fullmatch(brand) or is_place(brand) or is_generic(brand):
+        if not _HAN.fullmatch(brand) or is_place(brand) or is_generic(brand) or not_brand(brand):
             return None
         if any(c in brand for c in function):
             return None
@@ -358,155 +446,10 @@ def brand_of(name: str) -> tuple[int, int] | None:
     return None
 
 
-def _from_list(sent: Sentence, name: str, m) -> list[Candidate]:
-    """Items of one enumeration, typed by its head; a project item also yields the brand it carries. A list
-    where fewer than half the items pass the filters is a list of kinds of things, and yields nothing."""
-    text = sent.text
-    r = rules()[name]
-    if name == "list_close":
-        if rules()["list_between_block"]["rx"].search(m["between"]):
-            return []
-        s0, e0 = _clause_start(text, m.start()), m.start()
-    else:
-        s0, e0 = m.start("items"), m.end("items")
-        tail = text.find(vocabulary()["list_end"], s0, e0)
-        if tail >= 0:
-            e0 = tail
-    head = m["head"]
-    typ = "enterprise" if head in r.get("enterprise_heads", ["企业"]) else "project"
-    items = _split_items(sent, s0, e0)
-    good, seen = [], 0
-    for a, b in reversed(items):          # from 等 back to where the list starts
-        seen += 1
-        a2, b2 = _item_span(sent, a, b)
-        if b2 - a2 >= (2 if name == "list_close" else 3) and plausible(text[a2:b2], typ):
-            good.append((a2, b2))
-        if a2 > a and _lead_cut(sent, a, b, inner=True) > _lead_cut(sent, a, b, inner=False):
-            break                         # a verb inside: the list opens here (…围绕|X、Y等)
-    good.reverse()
-    if not good or 2 * len(good) < seen or (name == "list_open" and len(items) < 2):
-        return []
-    out = []
-    for a, b in good:
-        out.append(Candidate(a, b, typ, "rule", name))
-        if typ == "project":
-            br = brand_of(text[a:b])
-            if br:
-                out.append(Candidate(a + br[0], a + br[1], "enterprise", "rule", name + ".brand"))
-    return out
-
-
-def _joined_singles(words: list[str]) -> list[str]:
-    """Words with each run of two or more one-character words joined: a run the dictionary could not cut
-    (上/港 before 物流集团) is an unknown word, a name more often than not."""
-    out: list[str] = []
-    run = ""
-    for w in words + [""]:
-        if len(w) == 1 and _HAN.fullmatch(w):
-            run += w
-            continue
-        if run:
-            out.append(run)
-            run = ""
-        if w:
-            out.append(w)
-    return out
-
-
-def _company_ok(sent: Sentence, a: int, b: int) -> bool:
-    """The words before 集团/公司 hold a place, a Latin name or an uncommon word (not 园区平台|公司)."""
-    modifier = _bare(sent.text[a:b])
-    if rules()["latin"]["rx"].search(modifier):
-        return True
-    toks = _joined_singles([w for w in map(_bare, sent.words_in(a, b)) if w])
-    return any(is_place(t) or (not is_common(t) and not is_generic(t) and len(t) >= 2) for t in toks) or any(
-        is_place(modifier[:i]) for i in range(2, len(modifier) + 1))
-
-
-def _from_suffix(sent: Sentence, name: str, m) -> list[Candidate]:
-    text = sent.text
-    r = rules()[name]
-    typ = r["type"]
-    ss = m.start()
-    ls = ss
-    ends, enum, name_char = clause_end(), enumeration(), rules()["name_char"]["rx"]
-    while ls > 0 and ss - ls < MAX_LEFT and text[ls - 1] not in ends and text[ls - 1] not in enum and (
-            name_char.match(text[ls - 1])):
-        ls -= 1
-    if ls == ss:
-        return []
-    a = _lead_cut(sent, ls, m.end(), inner=True)
-    a, b = _strip_quotes(text, a, m.end())
-    modifier = _bare(text[a:ss])
-    if len(modifier) < 2 or not plausible(text[a:b], typ):
-        return []
-    if typ == "enterprise":
-        if not _company_ok(sent, a, ss):
-            return []
-        return [Candidate(a, b, typ, "rule", name)]
-    if rules()["designation_before"]["rx"].search(text[_clause_start(text, ls):ss]):
-        return []
-    if covered(modifier, ("lead",)) or modifier in _words()["category"]:
-        return []
-    cue = bool(rules()["build_cue"]["rx"].search(text[_clause_start(text, ls):_clause_end(text, b)]))
-    out = [Candidate(a, b, typ, "rule", name, weak=not cue)]
-    br = brand_of(text[a:b])
-    if br:
-        out.append(Candidate(a + br[0], a + br[1], "enterprise", "rule", name + ".brand", weak=not cue))
-    return out
-
-
-def _from_quoted(sent: Sentence, name: str, m) -> list[Candidate]:
-    text = sent.text
-    if not (m["before"] or m["after"]):
-        return []
-    a, b = m.span("name")
-    if not plausible(text[a:b], "project"):
-        return []
-    return [Candidate(a, b, "project", "rule", name)]
-
-
-def _from_named(sent: Sentence, name: str, m) -> list[Candidate]:
-    text = sent.text
-    a, b = m.span("name")
-    a = _lead_cut(sent, a, b, inner=True)
-    if b - a < 4 or vocabulary()["list_end"] in text[a:b] or not plausible(text[a:b], "project"):
-        return []                         # “X”等重点项目 is a list's tail, not a name
-    out = [Candidate(a, b, "project", "rule", name)]
-    br = brand_of(text[a:b])
-    if br:
-        out.append(Candidate(a + br[0], a + br[1], "enterprise", "rule", name + ".brand"))
-    return out
-
-
-_FINDERS = {"list": _from_list, "suffix": _from_suffix, "quoted": _from_quoted, "named": _from_named}
-
-
-def rule_candidates(sent: Sentence, only: str | None = None) -> list[Candidate]:
-    """Every rule's proposals over one sentence (only: one rule's, for its tests)."""
-    out = []
-    for name, r in rules().items():
-        kind = r.get("kind")
-        if not kind or (only and name != only):
-            continue
-        for m in r["rx"].finditer(sent.text):
-            out.extend(_FINDERS[kind](sent, name, m))
-    return _dedupe(out)
-
-
-def _dedupe(cands: list[Candidate]) -> list[Candidate]:
-    """One candidate per (span, type): the strongest (strong rule > weak rule > model), then the first."""
-    best: dict[tuple[int, int, str], Candidate] = {}
-    for c in cands:
-        k = (c.start, c.end, c.type)
-        old = best.get(k)
-        if old is None or _rank(c) > _rank(old):
-            best[k] = c
-    return sorted(best.values(), key=lambda c: (c.start, c.end, c.type))
-
-
-def _rank(c: Candidate) -> tuple:
-    return (c.method == "rule", not c.weak, c.score)
+def not_brand(word: str) -> bool:
+    """A word that cannot open a company's name (rules/entities.toml not_brand): a level word (市妇女儿童),
+    a route (X至), a quality or category word (高端X, 跨境X), a water or land feature (X河, X流域)."""
+    return bool(rules()["not_brand"]["rx"].search(word)) or covered(word, ("modifier", "category"))
 
 
 # ---------------------------------------------------------------------------------------------- names
