@@ -26,8 +26,8 @@ from .model import DocResult, SourceDoc
 FORMAT = "v1"  # bump when the entry layout changes
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Third-party code whose behaviour reaches per-document results (segmenter, NER, regex engine,
-# division data, Traditional->Simplified table, fuzzy matching).
-LIBRARIES = ("jieba", "spacy", "regex", "cpca", "zhconv", "rapidfuzz", "cn2an")
+# entity classifier's arithmetic, division data, Traditional->Simplified table, numerals).
+LIBRARIES = ("jieba", "jieba-next", "numpy", "regex", "cpca", "zhconv", "cn2an")
 
 
 def _version(dist: str) -> str:
