@@ -9,13 +9,14 @@ its last character: the head of a Chinese word is at its end). pkuseg's own
 tagger would need a model downloaded at run time, so tags are jieba's for
 both segmenters.
 
-The HMM's Viterbi step here looks only at the predecessors a state can have,
-not at every live state; ties and arithmetic are jieba's (a test compares).
+The HMM's Viterbi runs over arrays of the model's states; ties and arithmetic
+are jieba's (a test compares).
 """
 from __future__ import annotations
 
 from functools import cache, lru_cache
 
+import numpy
 import regex
 
 from .dictionary import entries
@@ -30,53 +31,72 @@ MIN_INF = float("-inf")
 
 @cache
 def _tables():
-    """jieba.posseg's model: states per character, start, transition and emission log probabilities, and
-    (added here) the states each state can follow."""
+    """jieba.posseg's model: states per character, start, transition and emission log probabilities."""
     from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P  # half a second to load: when first needed
-    preds: dict = {}
-    for y0, nexts in trans_P.items():
-        for y in nexts:
-            preds.setdefault(y, []).append(y0)
-    return char_state_tab_P, start_P, trans_P, emit_P, {y: tuple(v) for y, v in preds.items()}
+    return char_state_tab_P, start_P, trans_P, emit_P
+
+
+@cache
+def _arrays():
+    """The model as arrays over every state, ordered so that index 0 is the largest state (jieba breaks a
+    tie between two paths by the larger state, as numpy's argmax breaks one by the first index)."""
+    _, start_p, trans_p, _ = _tables()
+    order = sorted(trans_p, reverse=True)
+    index = {s: i for i, s in enumerate(order)}
+    trans = numpy.full((len(order), len(order)), MIN_INF)
+    for y0, nexts in trans_p.items():
+        for y, p in nexts.items():
+            trans[index[y0], index[y]] = p
+    has_next = numpy.array([bool(trans_p[s]) for s in order])
+    return order, index, trans, has_next, numpy.array([start_p[s] for s in order])
+
+
+@lru_cache(maxsize=8192)
+def _character(ch: str):
+    """The states a character may take (all, when jieba's table does not know it) and its emissions."""
+    states, _, _, emit_p = _tables()
+    order, index, *_ = _arrays()
+    allowed = numpy.zeros(len(order), dtype=bool)
+    if ch in states:
+        allowed[[index[s] for s in states[ch]]] = True
+    else:
+        allowed[:] = True
+    return allowed, numpy.array([emit_p[s].get(ch, MIN_FLOAT) for s in order])
 
 
 def viterbi(obs: str):
     """jieba.posseg.viterbi.viterbi(obs, *jieba's tables), the same result: (log probability, [(B/M/E/S,
-    tag) per character])."""
-    states, start_p, trans_p, emit_p, preds = _tables()
-    all_states = trans_p.keys()
-    V = [{}]
-    mem_path = [{}]
-    for y in states.get(obs[0], all_states):
-        V[0][y] = start_p[y] + emit_p[y].get(obs[0], MIN_FLOAT)
-        mem_path[0][y] = ""
-    for t in range(1, len(obs)):
-        prev, ch = V[t - 1], obs[t]
-        prev_states = [x for x in mem_path[t - 1] if len(trans_p[x]) > 0]
-        live = set(prev_states)
-        expect = {y for x in prev_states for y in trans_p[x]}
-        obs_states = set(states.get(ch, all_states)) & expect
-        if not obs_states:
-            obs_states = expect if expect else all_states
-        vt, mt = {}, {}
-        for y in obs_states:
-            em = emit_p[y].get(ch, MIN_FLOAT)
-            bp, bs = MIN_INF, None
-            for y0 in preds.get(y, ()):
-                if y0 in live:
-                    p = prev[y0] + trans_p[y0][y] + em
-                    if bs is None or p > bp or (p == bp and y0 > bs):
-                        bp, bs = p, y0
-            if bs is None or bp == MIN_INF:  # no finite path: jieba's max over every live state decides
-                bp, bs = max((prev[y0] + trans_p[y0].get(y, MIN_INF) + em, y0) for y0 in prev_states)
-            vt[y], mt[y] = bp, bs
-        V.append(vt)
-        mem_path.append(mt)
-    prob, state = max((V[-1][y], y) for y in mem_path[-1])
+    tag) per character]), computed over arrays: at each character the states that follow a live state, and
+    for each the best live predecessor (the sums in jieba's order, so the same floats; ties to the larger
+    state). A test compares the two on thousands of runs, rare characters included."""
+    order, _, trans, has_next, start = _arrays()
+    allowed, emit = _character(obs[0])
+    V, defined = numpy.where(allowed, start + emit, MIN_INF), allowed
+    back = []
+    for ch in obs[1:]:
+        allowed, emit = _character(ch)
+        live = numpy.flatnonzero(defined & has_next)
+        expect = numpy.isfinite(trans[live]).any(axis=0)
+        here = allowed & expect
+        if not here.any():  # jieba then takes every successor, else every state
+            here = expect if expect.any() else numpy.ones(len(order), dtype=bool)
+        cols = numpy.flatnonzero(here)
+        scores = (V[live][:, None] + trans[numpy.ix_(live, cols)]) + emit[cols]
+        best = numpy.argmax(scores, axis=0)
+        V = numpy.full(len(order), MIN_INF)
+        V[cols] = scores[best, numpy.arange(cols.size)]
+        ptr = numpy.full(len(order), -1)
+        ptr[cols] = live[best]
+        back.append(ptr)
+        defined = here
+    ends = numpy.flatnonzero(defined)
+    state = ends[numpy.argmax(V[ends])]
+    prob = float(V[state])
     route = [None] * len(obs)
     for i in range(len(obs) - 1, -1, -1):
-        route[i] = state
-        state = mem_path[i][state]
+        route[i] = order[state]
+        if i:
+            state = back[i - 1][state]
     return prob, route
 
 

@@ -172,3 +172,20 @@ def test_the_kept_dictionary_table_is_the_parsed_one(tmp_path, monkeypatch):
     with jieba.get_dict_file() as f:
         parsed = dictionary.parse(f.read(), path("segmenter/userdict.txt").read_bytes())
     assert kept == first == parsed
+
+
+def test_the_array_viterbi_is_jiebas_on_many_runs():
+    """pos.viterbi (over arrays) gives jieba.posseg's viterbi result, probability and route, on stretches of
+    the corpus and on characters jieba's table does not know."""
+    import random
+
+    from jieba.posseg.viterbi import viterbi as jieba_viterbi
+
+    from pipeline import pos
+
+    han = "".join(c for c in "".join(_corpus_lines()) if "\u4e00" <= c <= "\u9fff")
+    rnd = random.Random(17)
+    runs = [han[i:i + rnd.randint(1, 9)] for i in (rnd.randrange(len(han) - 9) for _ in range(500))]
+    runs += ["".join(rnd.choice("龘靐齉爩汇美思索啦咪岚恒") for _ in range(rnd.randint(1, 6))) for _ in range(100)]
+    for run in runs:
+        assert pos.viterbi(run) == jieba_viterbi(run, *pos._tables()), run
