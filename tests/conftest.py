@@ -81,3 +81,25 @@ def corpus_copy(tmp_path) -> Path:
     dst = tmp_path / "corpus"
     shutil.copytree(ROOT / "corpus", dst)
     return dst
+
+
+def kb_of(texts: dict[str, str], folder: Path) -> Path:
+    """The KB (rules only, no cache) of a corpus of these texts (file name -> text), written beside it."""
+    from pipeline.config import load_settings
+    from pipeline.corpus import run
+
+    corpus = folder / "corpus"
+    corpus.mkdir(parents=True)
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    out = folder / "kb"
+    run(corpus, out, load_settings(corpus, ner=False), progress=False, cache_dir=None)
+    return out
+
+
+def kb_rows(kb: Path, table: str) -> list[dict]:
+    """One CSV table of a KB as dicts."""
+    import csv
+
+    with open(kb / f"{table}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))

@@ -7,7 +7,6 @@ are keyed by (indicator, scope, period, kind) whatever the genre (KB_SCHEMA.md),
 which kind of document it comes from, and a look-alike indicator (新增规上服务业企业, the same number and
 unit as 新增规上工业企业) stays out of the other's series.
 """
-import csv
 import subprocess
 import sys
 from decimal import Decimal
@@ -15,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_settings
-from pipeline.corpus import run
+from conftest import kb_of, kb_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,17 +57,11 @@ TEXTS = {
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("mixed")
-    for name, text in TEXTS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    out = corpus.parent / "mixed_kb"
-    run(corpus, out, load_settings(corpus, ner=False), progress=False, cache_dir=None)
-    return out
+    return kb_of(TEXTS, tmp_path_factory.mktemp("mixed"))
 
 
 def rows(kb: Path, table: str) -> list[dict]:
-    with open(kb / f"{table}.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return kb_rows(kb, table)
 
 
 def series(kb: Path, indicator: str, period: str, kind: str) -> list[dict]:

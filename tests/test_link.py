@@ -3,7 +3,6 @@
 Three synthetic speeches are written by the test, so every status and outcome is checked
 on text the rules were not tuned on.
 """
-import csv
 import subprocess
 import sys
 from decimal import Decimal
@@ -11,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_settings
-from pipeline.corpus import run
+from conftest import kb_of, kb_rows
 from pipeline.normalise.indicators import indicator_key, similar
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,17 +34,11 @@ SPEECHES = {
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("corpus")
-    for name, text in SPEECHES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    out = corpus.parent / "kb"
-    run(corpus, out, load_settings(corpus, ner=False), progress=False, cache_dir=None)
-    return out
+    return kb_of(SPEECHES, tmp_path_factory.mktemp("corpus"))
 
 
 def rows(kb: Path, table: str) -> list[dict]:
-    with open(kb / f"{table}.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return kb_rows(kb, table)
 
 
 def series(kb: Path, phrase: str) -> list[dict]:
