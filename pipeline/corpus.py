@@ -153,7 +153,7 @@ def _run(corpus: Path, out: Path, settings: Settings, jobs: int, progress: bool 
         return RunReport([], errors, {}, counts, up_to_date=True)
     with fewer_gc_passes():
         results, failed = process_all(docs, settings, jobs=jobs, progress=progress, engine=engine,
-                                      scheduler=scheduler, cache_dir=cache_dir)
+                                      scheduler=scheduler, cache_dir=cache_dir, keep_sentences=xlsx)
         errors.extend(failed)
         for r in results:  # here, not in the workers: a document taken from the cache is reported too
             if notice := date_notice(r.document, r.document.source):
@@ -171,7 +171,7 @@ def _run(corpus: Path, out: Path, settings: Settings, jobs: int, progress: bool 
 
 def summary_counts(tables: dict) -> dict[str, int]:
     ents = tables["entities"]
-    return {"documents": len(tables["documents"]), "sentences": len(tables["sentences"]),
+    return {"documents": len(tables["documents"]), "sentences": sum(d.n_sentences for d in tables["documents"]),
             "figures": len(tables["figures"]), "targets": len(tables["targets"]),
             "deadlines": len(tables["deadlines"]),
             "enterprises": sum(1 for e in ents if e.type == "enterprise"),

@@ -123,9 +123,18 @@ def _run_dask(docs: list[SourceDoc], settings, jobs: int, scheduler: str | None)
             cluster.close()
 
 
+def _lean(result: DocResult, keep_sentences: bool) -> None:
+    if not keep_sentences and result.rendered is not None:
+        result.sentences = []
+
+
 def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool | None = None,
-                engine: str = "local", scheduler: str | None = None, cache_dir=None):
-    """(results, errors) in input order; cached documents are taken from cache_dir (None: no cache)."""
+                engine: str = "local", scheduler: str | None = None, cache_dir=None, keep_sentences: bool = True):
+    """(results, errors) in input order; cached documents are taken from cache_dir (None: no cache).
+
+    keep_sentences=False lets go of each result's sentence rows once it is cached: its rendered text
+    (write.prerender) writes sentences.csv and kb.json, nothing links sentences, and they are most of a
+    corpus's rows (a writer that renders rows, kb.xlsx, keeps them)."""
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: choose local or dask")
     bar = _bar(len(docs), progress)
@@ -140,6 +149,7 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
         if out[i] is None:
             todo.append(i)
         else:
+            _lean(out[i], keep_sentences)
             bar.update(1)
     if engine == "dask" and todo:
         stream = _run_dask([docs[i] for i in todo], settings, jobs, scheduler)
@@ -150,8 +160,10 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
         out[i] = x
         if isinstance(x, ErrorRow):
             print(f"failed: {x.source}: {x.error}: {x.message}", file=sys.stderr)
-        elif cache is not None:
-            cache.put(keys[i], x)
+        else:
+            if cache is not None:
+                cache.put(keys[i], x)
+            _lean(x, keep_sentences)
         bar.update(1)
     bar.close()
     if cache is not None:

@@ -124,3 +124,18 @@ def test_synthetic_corpus_is_deterministic_and_distinct(tmp_path):
     assert a == b
     assert len(set(a)) == 7
     assert build_corpus(tmp_path / "c", 2, seed=4) != a[:2]
+
+
+def test_results_let_go_of_their_sentence_rows_unless_rows_are_rendered(tmp_path):
+    """Without kb.xlsx the sentences are written from each document's rendered text, so the results kept for
+    linking hold no sentence rows (most of a corpus's memory); with it they keep them."""
+    from pipeline.config import load_settings
+    from pipeline.corpus import run
+
+    corpus = tmp_path / "c"
+    build_corpus(corpus, 3, seed=5)
+    lean = run(corpus, tmp_path / "a", load_settings(corpus, ner=False), progress=False)
+    full = run(corpus, tmp_path / "b", load_settings(corpus, ner=False), progress=False, xlsx=True)
+    assert all(r.sentences == [] for r in lean.results) and all(r.sentences for r in full.results)
+    assert lean.counts["sentences"] == full.counts["sentences"] == len(full.tables["sentences"])
+    assert (tmp_path / "a" / "sentences.csv").read_bytes() == (tmp_path / "b" / "sentences.csv").read_bytes()
