@@ -23,7 +23,7 @@ help:
 	@echo "make pkuseg     install the optional pkuseg segmenter (builds from source)"
 	@echo "make train      retrain the shipped entity model (by hand; deterministic)"
 	@echo "make eval-lodo  eight-document leave-one-out and cross-genre tables: rules, model, rules+model (by hand)"
-	@echo "make bench      speed on a synthetic 2,000-document corpus (by hand)"
+	@echo "make bench      speed on the 120 real texts of ../shared/corpus_reports as ratios to jieba (ARGS='--synthetic 2000' for the scale case; by hand)"
 	@echo "make notebooks  execute the analyst notebooks headless, charts to notebooks/figures/"
 	@echo "make test-slow  the heavy test profile (50 MB input ...), by hand"
 
@@ -61,7 +61,7 @@ pkuseg: $(STAMP)
 	$(BIN)/python -m pip install -q --no-build-isolation pkuseg==0.0.25
 
 bench: $(STAMP)
-	$(BIN)/python -m pipeline.bench
+	$(BIN)/python -m pipeline.bench $(ARGS)
 
 notebooks: $(STAMP)
 	$(BIN)/python notebooks/run.py
