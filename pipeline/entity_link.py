@@ -94,7 +94,8 @@ class _Owners:
     def __call__(self, project: str) -> str | None:
         """The enterprise whose name or alias starts the project's name, or a group/company named inside it;
         the longest such name wins, then the smallest entity id."""
-        found = [(len(s), eid) for s, eid in self.groups if len(s) < len(project) and s in project]
+        found = [(len(s), eid) for s, eid in self.groups if len(s) < len(project) and s in project] \
+            if "集团" in project or "公司" in project else []  # a group's name ends so: no scan without one
         found += [(k, self.by_name[project[:k]]) for k in range(2, len(project)) if project[:k] in self.by_name]
         if not found:
             return None

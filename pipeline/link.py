@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 
 from .model import FigureRow, HistoryRow, TargetActualRow, TargetRow
-from .normalise.indicators import indicator_key, similar
+from .normalise.indicators import indicator_key, similar, similar_lengths
 from .normalise.periods import period_bounds
 from .normalise.units import unit_family
 from .resources import load_toml
@@ -160,10 +160,12 @@ def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActua
         ad, ab = docs[a.doc_id].speech_date, period_bounds(a.period)
         if ad and ab:
             blocks[(a.scope, unit_family(a.unit))][indicator_key(a.indicator)].append((ad, ab, a))
-    for by_key in blocks.values():  # by speech date, so a target visits only the later speeches' actuals
+    lengths: dict[tuple, dict[int, list[str]]] = {}  # block -> key length -> keys: similar() bounds the length
+    for block, by_key in blocks.items():  # by speech date, so a target visits only the later speeches' actuals
         for key, actuals in by_key.items():
             actuals.sort(key=lambda x: x[0])
             by_key[key] = ([x[0] for x in actuals], actuals)
+            lengths.setdefault(block, {}).setdefault(len(key), []).append(key)
     matching: dict[tuple, list[tuple]] = {}  # (block, target key) -> (dates, actuals) of the similar keys
     for t in figures:
         if t.kind != "target" or not t.indicator:
@@ -175,8 +177,9 @@ def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActua
         block = (t.scope, unit_family(t.unit))
         lists = matching.get((block, tk))
         if lists is None:
-            by_key = blocks.get(block, {})
-            lists = matching[(block, tk)] = [by_key[ak] for ak in by_key if similar(tk, ak)]
+            by_key, lo, hi = blocks.get(block, {}), *similar_lengths(len(tk))
+            near = [ak for n, keys in lengths.get(block, {}).items() if lo <= n <= hi for ak in keys]
+            lists = matching[(block, tk)] = [by_key[ak] for ak in near if similar(tk, ak)]
         for dates, actuals in lists:
             for _, ab, a in actuals[bisect_right(dates, td):]:
                 if ab[1] < tb[0] or ab[0] > tb[1] or not _comparable(a.value, t.value, "target_actual_ratio"):

@@ -187,3 +187,13 @@ def test_similarity_is_the_better_of_edit_ratio_and_overlap():
         f1 = 2 * sum((Counter(a) & Counter(b)).values()) / (len(a) + len(b))
         assert similarity(a, b) == pytest.approx(max(fuzz.ratio(a, b) / 100, f1), abs=1e-12)
         assert similar(a, b) == (a == b or max(fuzz.ratio(a, b) / 100, f1) >= 0.8)
+
+
+def test_similar_lengths_bound_exactly_the_keys_similar_can_accept():
+    from pipeline.normalise.indicators import _threshold, similar_lengths
+
+    t = _threshold()
+    for n in range(1, 80):
+        lo, hi = similar_lengths(n)
+        for m in range(1, 160):
+            assert (lo <= m <= hi) == (2 * min(n, m) >= t * (n + m)), (n, m)

@@ -6,6 +6,7 @@ in the lexicon's rules file) catches paraphrases the lexicon does not list.
 """
 from __future__ import annotations
 
+import math
 from collections import Counter
 from functools import cache, lru_cache
 
@@ -95,6 +96,13 @@ def contrasting(a: str, b: str) -> bool:
         if wa and wb and wa != wb:
             return True
     return False
+
+
+def similar_lengths(n: int) -> tuple[int, int]:
+    """The lengths a key may have to be similar to one of length n: even sharing every character of the
+    shorter, 2 x shorter / (sum of lengths) must reach the threshold."""
+    t = _threshold()
+    return math.ceil(t * n / (2 - t) - 1e-9), math.floor(n * (2 - t) / t + 1e-9)
 
 
 @lru_cache(maxsize=1 << 18)  # linking asks about the same few indicator pairs again and again
