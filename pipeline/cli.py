@@ -1,4 +1,10 @@
-"""Command line: thin wrappers over library calls (extract, eval, history)."""
+"""Command line: thin wrappers over library calls (extract, eval, history).
+
+Start-up is part of every command's time, and `make extract` with nothing new is the commonest run: this
+module imports only the light modules that read inputs and check the run stamp (runstamp.py). The stages,
+models and writers (corpus.py) and the scorers (devsets.py) are imported when a command needs them; that
+is the one place where the pipeline imports its own modules inside functions (tests/test_structure.py).
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,11 +13,10 @@ import sys
 import tomllib
 from pathlib import Path
 
-from . import devsets
 from .config import PROJECT_DIR, ConfigError, load_settings
-from .corpus import run
 from .history import print_history
-from .runlock import RunLocked
+from .runlock import RunLocked, run_lock
+from .runstamp import prepare, up_to_date
 
 EPILOG = """exit status of extract: 0 every input taken; 3 some inputs rejected (listed in
 extracted/errors.csv and on stderr); 1 failure (or any rejection with --strict)."""
@@ -31,10 +36,16 @@ def _extract(a) -> int:
     except tomllib.TOMLDecodeError as e:
         print(f"error: {corpus / 'corpus.toml'}: not valid TOML ({e})", file=sys.stderr)
         return 1
+    out, cache_dir = Path(a.out), None if a.no_cache else Path(a.cache)
     try:
-        report = run(corpus, Path(a.out), settings, jobs=a.jobs, progress=None if not a.quiet else False,
-                     engine=a.engine, scheduler=a.scheduler, cache_dir=None if a.no_cache else Path(a.cache),
-                     wait=not a.no_wait, xlsx=a.xlsx)
+        with run_lock(out, wait=not a.no_wait):
+            p = prepare(corpus, out, settings, cache_dir, a.xlsx)
+            if p.counts is not None:
+                report = up_to_date(p)
+            else:
+                from .corpus import run_prepared  # lazy: the stages and models, only when there is work to do
+                report = run_prepared(p, out, settings, jobs=a.jobs, progress=None if not a.quiet else False,
+                                      engine=a.engine, scheduler=a.scheduler, cache_dir=cache_dir, xlsx=a.xlsx)
     except RunLocked as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -63,6 +74,7 @@ miss and wrong attribute behind them, grouped by metric, with its sentence; --js
 
 
 def _eval(a) -> int:
+    from . import devsets  # lazy: the scorers and the whole pipeline, which `extract` does not always need
     if a.gold is not None:
         sets = [devsets.single(Path(a.extracted), Path(a.gold))]
     else:

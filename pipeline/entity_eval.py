@@ -23,7 +23,7 @@ from pathlib import Path
 import regex
 
 from .config import PROJECT_DIR, load_settings
-from .corpus import discover, read_inputs
+from .inputs import discover, read_inputs
 from .entity_link import link_entities
 from .evaluate import evaluate
 from .extract.entities import extract_mentions

@@ -18,6 +18,7 @@ from .extract.deadlines import extract_deadlines
 from .extract.entities import extract_mentions
 from .extract.entity_model import shipped_predictor
 from .extract.figures import extract_figures
+from .inputs import doc_id_of
 from .metadata import read_metadata
 from .parts import assign_parts
 from .model import (DeadlineRow, Document, DocumentRow, FigureRow, LocalDeadline, LocalFigure, LocalMention,
@@ -44,11 +45,6 @@ def stage(requires: tuple[str, ...], provides: tuple[str, ...]) -> Callable:
         return fn
 
     return register
-
-
-def doc_id_of(text: str) -> str:
-    """Stable id from the decoded text: the same bulletin in two encodings is one document."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _body_start(ct, header_n: int) -> int:

@@ -337,16 +337,16 @@ def test_all_taken_exit_0(tmp_path):
 
 def test_a_reader_crash_is_a_rejection_too(tmp_path, monkeypatch):
     """Whatever a reader raises on a strange file, the run goes on: errors.csv row `reader_error`."""
-    import pipeline.corpus
+    import pipeline.inputs
 
-    real = pipeline.corpus.read_source
+    real = pipeline.inputs.read_source
 
     def flaky(path):
         if path.name == "odd.pdf":
             raise RuntimeError("pdfium went wrong")
         return real(path)
 
-    monkeypatch.setattr(pipeline.corpus, "read_source", flaky)
+    monkeypatch.setattr(pipeline.inputs, "read_source", flaky)
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "a.txt").write_text(TEXT, encoding="utf-8")

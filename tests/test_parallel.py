@@ -56,7 +56,7 @@ def test_jobs2_is_byte_identical_to_jobs1(small_corpus, settings, serial_kb, tmp
 
 
 def test_results_come_back_in_input_order(small_corpus, settings):
-    from pipeline.corpus import discover, read_inputs
+    from pipeline.inputs import discover, read_inputs
 
     docs, _ = read_inputs(small_corpus, discover(small_corpus))
     results, errors = executor.process_all(docs, settings, jobs=2, progress=False)
