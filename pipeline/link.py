@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cache
 
 from .model import FigureRow, HistoryRow, TargetActualRow, TargetRow
-from .normalise.indicators import indicator_key, similar, similar_lengths
+from .normalise.indicators import indicator_key, similar, similar_among, similar_lengths
 from .normalise.periods import period_bounds
 from .normalise.units import unit_family
 from .resources import load_toml
@@ -179,7 +179,7 @@ def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActua
         if lists is None:
             by_key, lo, hi = blocks.get(block, {}), *similar_lengths(len(tk))
             near = [ak for n, keys in lengths.get(block, {}).items() if lo <= n <= hi for ak in keys]
-            lists = matching[(block, tk)] = [by_key[ak] for ak in near if similar(tk, ak)]
+            lists = matching[(block, tk)] = [by_key[ak] for ak in similar_among(tk, near)]
         for dates, actuals in lists:
             for _, ab, a in actuals[bisect_right(dates, td):]:
                 if ab[1] < tb[0] or ab[0] > tb[1] or not _comparable(a.value, t.value, "target_actual_ratio"):

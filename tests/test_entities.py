@@ -200,3 +200,60 @@ NOT_WORKS = [
 def test_goals_slogans_and_kinds_are_no_projects(text, name):
     got = {text[c.start:c.end] for c in F.rule_candidates(sentence_of(text)) if c.type == "project"}
     assert name not in got
+
+
+def test_bare_drops_exactly_whitespace_and_name_quotes():
+    """_bare (translate + split) is the character filter it replaced, on random text with odd spaces."""
+    import random
+
+    from pipeline.extract.entity_rules import _bare, quotes
+
+    q = quotes()
+    rng = random.Random(3)
+    pool = [chr(i) for i in range(0x2000, 0x3100)] + list(q) * 30 + [" ", "\u3000", "\xa0", "\x85", "\x1c"] * 40
+    for _ in range(3000):
+        s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert _bare(s) == "".join(c for c in s if not c.isspace() and c not in q), repr(s)
+
+
+def test_a_finder_matches_only_where_one_of_its_needed_strings_is():
+    """The needs prefilter is exact: on every line of the bulletins and the work reports, on pieces of them,
+    and on every rule's own examples, wherever a finder's pattern matches, the text holds one of the strings
+    the finder needs. Each of those finders has matches here (the check is not empty)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "corpus").glob("*.txt")) + sorted((root.parent / "shared" / "gold_reports").rglob("*.txt"))
+    lines = [l for p in files for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines += [l[i:i + 12] for l in lines[::3] for i in range(0, len(l), 7)]
+    needy = {n: r for n, r in E.rules().items() if r.get("kind") and "needs" in r}
+    assert {"named_works", "named_project", "list_close"} <= set(needy)
+    for name, r in needy.items():
+        cases = lines + [str(x).split(" -> ")[0] for x in r.get("examples", []) + r.get("counterexamples", [])]
+        hits = [t for t in cases if r["rx"].search(t)]
+        assert hits, name
+        for t in hits:
+            assert any(n in t for n in r["needs"]), (name, t)
+
+
+def test_rules_compiled_by_re_match_as_regex_does():
+    """compile_pattern hands the patterns re can read to re: on every line of the development texts and on
+    pieces of them, each such rule finds the same matches, spans and groups as the regex module."""
+    import re
+    from pathlib import Path
+
+    import regex
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted((root / "corpus").glob("*.txt")) + sorted((root.parent / "shared" / "gold_reports").rglob("*.txt"))
+    lines = [l for p in files for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines += [l[i:i + 12] for l in lines[::3] for i in range(0, len(l), 7)]
+    to_re = {n: r["rx"] for n, r in E.rules().items() if isinstance(r["rx"], re.Pattern)}
+    assert {"facility_suffix", "company_suffix"} <= set(to_re)
+    assert isinstance(E.rules()["named_works"]["rx"], regex.Pattern), "\\p{Han} is the regex module's"
+    for name, rx in to_re.items():
+        slow = regex.compile(rx.pattern)
+        for t in lines:
+            assert [(m.span(), m.groups()) for m in rx.finditer(t)] == \
+                   [(m.span(), m.groups()) for m in slow.finditer(t)], (name, t)
+            assert bool(rx.fullmatch(t)) == bool(slow.fullmatch(t)), (name, t)

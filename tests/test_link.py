@@ -197,3 +197,24 @@ def test_similar_lengths_bound_exactly_the_keys_similar_can_accept():
         lo, hi = similar_lengths(n)
         for m in range(1, 160):
             assert (lo <= m <= hi) == (2 * min(n, m) >= t * (n + m)), (n, m)
+
+
+def test_similar_among_is_similar_asked_of_every_key():
+    """The bit-set bound only skips keys similar() rejects: on random keys over a small alphabet (many
+    repeats, many near misses) and on real indicator keys, the result is the plain filter's, in order."""
+    import random
+
+    from pipeline.normalise.indicators import similar_among
+
+    rng = random.Random(5)
+    alphabet = "工业产值增速企业数投资额规上新增亿元"
+    keys = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9))) for _ in range(400)]
+    keys += [indicator_key(k) for k in ("规上工业增加值增速", "规模以上工业增加值增速", "固定资产投资增速",
+                                        "社会消费品零售总额", "新增规上工业企业数", "工业投资增速")]
+    hits = 0
+    for a in keys[:150] + keys[-6:]:
+        plain = [k for k in keys if similar(a, k)]
+        assert similar_among(a, keys) == plain, a
+        hits += len(plain)
+    assert hits > 156, "the sample must hold similar pairs besides each key itself"
+    assert similar_among("", keys) == []

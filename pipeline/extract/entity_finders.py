@@ -376,11 +376,14 @@ def rule_candidates(sent: Sentence, only: str | None = None) -> list[Candidate]:
 @per_document()  # asked by the combination, the model's features and the loose candidates of one sentence
 def _rule_candidates(sent: Sentence, only: str | None) -> tuple[Candidate, ...]:
     out = []
+    text = sent.text
     for name, r in rules().items():
         kind = r.get("kind")
         if not kind or (only and name != only):
             continue
-        for m in r["rx"].finditer(sent.text):
+        if "needs" in r and not any(n in text for n in r["needs"]):
+            continue  # the pattern cannot match without one of these (entities.toml; tested on the corpora)
+        for m in r["rx"].finditer(text):
             out.extend(_FINDERS[kind](sent, name, m))
     return tuple(_dedupe(_longest_heads(out)))
 

@@ -20,7 +20,7 @@ import regex
 from ..memo import per_document
 from ..model import Sentence
 from ..normalise.places import divisions, place_suffixes
-from ..resources import char_class, load_toml, load_tsv, punctuation
+from ..resources import char_class, compile_pattern, load_toml, load_tsv, punctuation
 from ..dictionary import word_frequency
 
 COMMON_FREQ = 100          # a word this frequent in jieba's dictionary is a common word, not a brand
@@ -70,7 +70,7 @@ _HAN = regex.compile(r"\p{Han}+")
 def rules() -> dict:
     """entities.toml's patterns by name, each with its compiled rx (candidate finders have a kind)."""
     raw = load_toml("rules/entities.toml")
-    out = {k: dict(v, rx=regex.compile(_expand(v["pattern"]))) for k, v in raw.items() if "pattern" in v}
+    out = {k: dict(v, rx=compile_pattern(_expand(v["pattern"]))) for k, v in raw.items() if "pattern" in v}
     return out
 
 
@@ -316,9 +316,14 @@ def _strip_quotes(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _bare(s: str) -> str:
-    """Without whitespace (PDF spaces) and name quotes: the form names are compared in."""
-    q = quotes()
-    return "".join(c for c in s if not c.isspace() and c not in q)
+    """Without whitespace (PDF spaces) and name quotes: the form names are compared in. (str.split() with
+    no argument splits at exactly the characters str.isspace() accepts.)"""
+    return "".join(s.translate(_unquote()).split())
+
+
+@cache
+def _unquote() -> dict[int, None]:
+    return dict.fromkeys(map(ord, quotes()))
 
 
 def plausible(name: str, typ: str) -> bool:

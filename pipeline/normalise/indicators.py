@@ -105,6 +105,38 @@ def similar_lengths(n: int) -> tuple[int, int]:
     return math.ceil(t * n / (2 - t) - 1e-9), math.floor(n * (2 - t) / t + 1e-9)
 
 
+def similar_among(a: str, keys: list[str]) -> list[str]:
+    """[k for k in keys if similar(a, k)], in the order of keys, with most keys ruled out by a bound.
+
+    Linking asks this of each target's indicator against every actual key of similar length, and most
+    share too few characters. The characters two strings have in common (as multisets) are at most the
+    distinct characters they share plus the fewer repeats of the two; the distinct ones are one AND of
+    two bit sets. Where even that bound falls short of the threshold, similar() would say no; the rest
+    are asked (a test compares the two on random keys).
+    """
+    if not a:
+        return []
+    t, ma, ra, la = _threshold(), *_signature(a), len(a)
+    out = []
+    for k in keys:
+        mk, rk = _signature(k)
+        if k == a or 2 * ((ma & mk).bit_count() + min(ra, rk)) / (la + len(k)) >= t and similar(a, k):
+            out.append(k)
+    return out
+
+
+_BITS: dict[str, int] = {}  # character -> its bit in _signature's sets (any order: only the counts matter)
+
+
+@lru_cache(maxsize=1 << 16)
+def _signature(s: str) -> tuple[int, int]:
+    """(bit set of s's distinct characters, how many of its characters repeat one before them)."""
+    mask = 0
+    for ch in set(s):
+        mask |= 1 << _BITS.setdefault(ch, len(_BITS))
+    return mask, len(s) - len(set(s))
+
+
 @lru_cache(maxsize=1 << 18)  # linking asks about the same few indicator pairs again and again
 def _similar(a: str, b: str) -> bool:
     t = _threshold()
