@@ -22,8 +22,9 @@ from .runstamp import Prepared, RunReport, prepare, up_to_date
 from .write import render_lazy, write_kb
 
 
-def link_corpus(results: list[DocResult], errors: list[ErrorRow]) -> dict[str, list]:
-    """Corpus stages: entities across documents, figure series, targets vs actuals."""
+def link_corpus(results: list[DocResult], errors: list[ErrorRow], known_links=None) -> dict[str, list]:
+    """Corpus stages: entities across documents, figure series, targets vs actuals (known_links: the last
+    run's, see link.targets_vs_actuals)."""
     results = sorted(results, key=lambda r: r.document.doc_id)
     mentions, entities = link_entities(results)
     figures = [f for r in results for f in r.figures]
@@ -39,7 +40,7 @@ def link_corpus(results: list[DocResult], errors: list[ErrorRow]) -> dict[str, l
         "mentions": mentions,
         "entities": entities,
         "figure_history": history,
-        "targets_vs_actuals": targets_vs_actuals(figures, docs),
+        "targets_vs_actuals": targets_vs_actuals(figures, docs, known_links),
         "errors": errors,
     }
 
@@ -86,14 +87,14 @@ def run_prepared(p: Prepared, out: Path, settings: Settings, jobs: int = 1, prog
         for r in results:  # here, not in the workers: a document taken from the cache is reported too
             if notice := date_notice(r.document, r.document.source):
                 print(notice, file=sys.stderr)
-        tables = link_corpus(results, errors)
+        tables = link_corpus(results, errors, stamp.known_links() if stamp is not None else None)
         extra = {f"texts/{r.document.doc_id}.txt": s.text.encode("utf-8")
                  for r, s in _pairs(results, docs) if r.document.format not in ("txt", "md")}
         counts = summary_counts(tables)
         pre = {r.document.doc_id: r.rendered for r in results if r.rendered is not None}
         write_kb(out, render_lazy(tables, xlsx=xlsx, pre=pre), extra)
     if stamp is not None and not failed:  # a failure may be passing (memory ...): the next run retries it
-        stamp.record(counts)
+        stamp.record(counts, (frozenset(d.doc_id for d in tables["documents"]), tables["targets_vs_actuals"]))
     return RunReport(results, errors, tables, counts)
 
 

@@ -144,17 +144,40 @@ def _satisfies(actual: Decimal, target: FigureRow) -> bool:
     return actual >= v
 
 
-def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActualRow]:
+def targets_vs_actuals(figures: list[FigureRow], docs: dict,
+                       known: tuple[frozenset[str], list[TargetActualRow]] | None = None) -> list[TargetActualRow]:
     """Each target against the actuals a later speech reports for its series and an overlapping period.
+
+    Rows are made pair by pair (a target, an actual), each from its two documents alone. known: the
+    documents and the rows of an earlier call under the same pipeline (code, rules, settings): the rows
+    between two documents linked then are kept, and only the pairs with a document new since are made.
+    One text changed then costs its own pairs, not the corpus's; the rows are the same (a test compares).
+    Rows come in any order: the writer sorts them by (target_id, actual_figure_id).
+    """
+    if known is None:
+        return _pairs(figures, figures, docs)
+    same = known[0] & docs.keys()
+    kept = [r for r in known[1] if _doc_of(r.target_id) in same and _doc_of(r.actual_figure_id) in same]
+    fresh = [f for f in figures if f.doc_id not in same]
+    old = [f for f in figures if f.doc_id in same]
+    return kept + _pairs(fresh, figures, docs) + _pairs(old, fresh, docs)
+
+
+def _doc_of(fact_id: str) -> str:
+    """The document of a figure or target id (<doc_id>-f000123, <doc_id>-t000123)."""
+    return fact_id.rsplit("-", 1)[0]
+
+
+def _pairs(targets: list[FigureRow], actuals: list[FigureRow], docs: dict) -> list[TargetActualRow]:
+    """The rows of the targets among `targets` against the actuals among `actuals`.
 
     Actuals are blocked on (scope, unit family) and, inside a block, on their indicator key, sorted by
     speech date and their periods parsed once. Which keys of a block are similar to a target's key is
     asked once per (block, key), so the cost follows the pairs that can match, not targets x actuals.
-    Rows come in any order: the writer sorts them by (target_id, actual_figure_id).
     """
     rows = []
     blocks: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
-    for a in figures:
+    for a in actuals:
         if a.kind != "actual" or not a.indicator:
             continue
         ad, ab = docs[a.doc_id].speech_date, period_bounds(a.period)
@@ -162,12 +185,12 @@ def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActua
             blocks[(a.scope, unit_family(a.unit))][indicator_key(a.indicator)].append((ad, ab, a))
     lengths: dict[tuple, dict[int, list[str]]] = {}  # block -> key length -> keys: similar() bounds the length
     for block, by_key in blocks.items():  # by speech date, so a target visits only the later speeches' actuals
-        for key, actuals in by_key.items():
-            actuals.sort(key=lambda x: x[0])
-            by_key[key] = ([x[0] for x in actuals], actuals)
+        for key, seen in by_key.items():
+            seen.sort(key=lambda x: x[0])
+            by_key[key] = ([x[0] for x in seen], seen)
             lengths.setdefault(block, {}).setdefault(len(key), []).append(key)
     matching: dict[tuple, list[tuple]] = {}  # (block, target key) -> (dates, actuals) of the similar keys
-    for t in figures:
+    for t in targets:
         if t.kind != "target" or not t.indicator:
             continue
         tb, td = period_bounds(t.period), docs[t.doc_id].speech_date
@@ -180,8 +203,8 @@ def targets_vs_actuals(figures: list[FigureRow], docs: dict) -> list[TargetActua
             by_key, lo, hi = blocks.get(block, {}), *similar_lengths(len(tk))
             near = [ak for n, keys in lengths.get(block, {}).items() if lo <= n <= hi for ak in keys]
             lists = matching[(block, tk)] = [by_key[ak] for ak in similar_among(tk, near)]
-        for dates, actuals in lists:
-            for _, ab, a in actuals[bisect_right(dates, td):]:
+        for dates, seen in lists:
+            for _, ab, a in seen[bisect_right(dates, td):]:
                 if ab[1] < tb[0] or ab[0] > tb[1] or not _comparable(a.value, t.value, "target_actual_ratio"):
                     continue
                 share = (a.value / t.value).quantize(Decimal("0.0001")) if t.value else None

@@ -14,8 +14,15 @@ are jieba's (a test compares).
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
+import jieba
 import numpy
 import regex
 
@@ -31,37 +38,113 @@ MIN_INF = float("-inf")
 
 @cache
 def _tables():
-    """jieba.posseg's model: states per character, start, transition and emission log probabilities."""
-    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P  # half a second to load: when first needed
+    """jieba.posseg's model: states per character, start, transition and emission log probabilities (the
+    tables the compact model is made from, and the reference its tests compare with)."""
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P  # half a second and 40 MB: when first built
     return char_state_tab_P, start_P, trans_P, emit_P
 
 
-@cache
-def _arrays():
-    """The model as arrays over every state, ordered so that index 0 is the largest state (jieba breaks a
-    tie between two paths by the larger state, as numpy's argmax breaks one by the first index)."""
-    _, start_p, trans_p, _ = _tables()
+@dataclass(frozen=True)
+class _Model:
+    """jieba.posseg's model as arrays over every state, ordered so that index 0 is the largest state (jieba
+    breaks a tie between two paths by the larger state, as numpy's argmax breaks one by the first index);
+    each character's allowed states and emissions as slices of flat arrays (rows), 89,000 numbers in all
+    instead of posseg's 256 dictionaries."""
+    order: list
+    trans: numpy.ndarray
+    has_next: numpy.ndarray
+    start: numpy.ndarray
+    rows: dict            # character -> (row of its allowed states or -1, row of its emissions or -1)
+    allowed_ptr: numpy.ndarray
+    allowed_idx: numpy.ndarray
+    emit_ptr: numpy.ndarray
+    emit_idx: numpy.ndarray
+    emit_val: numpy.ndarray
+
+
+def build_model(tables) -> _Model:
+    """The compact model from posseg's four tables (char_state_tab, start, trans, emit)."""
+    states, start_p, trans_p, emit_p = tables
     order = sorted(trans_p, reverse=True)
-    index = {s: i for i, s in enumerate(order)}
+    index = {st: i for i, st in enumerate(order)}
     trans = numpy.full((len(order), len(order)), MIN_INF)
     for y0, nexts in trans_p.items():
         for y, p in nexts.items():
             trans[index[y0], index[y]] = p
-    has_next = numpy.array([bool(trans_p[s]) for s in order])
-    return order, index, trans, has_next, numpy.array([start_p[s] for s in order])
+    has_next = numpy.array([bool(trans_p[st]) for st in order])
+    by_char: dict[str, list] = {}
+    for st in order:
+        for ch, p in emit_p.get(st, {}).items():
+            by_char.setdefault(ch, []).append((index[st], p))
+    rows: dict[str, tuple[int, int]] = {}
+    a_ptr, a_idx, e_ptr, e_idx, e_val = [0], [], [0], [], []
+    for ch in sorted(set(states) | set(by_char)):
+        a = e = -1
+        if ch in states:
+            a = len(a_ptr) - 1
+            a_idx += sorted(index[st] for st in states[ch])
+            a_ptr.append(len(a_idx))
+        if ch in by_char:
+            e = len(e_ptr) - 1
+            for i, p in by_char[ch]:
+                e_idx.append(i)
+                e_val.append(p)
+            e_ptr.append(len(e_idx))
+        rows[ch] = (a, e)
+    return _Model(order, trans, has_next, numpy.array([start_p[st] for st in order]), rows,
+                  numpy.array(a_ptr), numpy.array(a_idx, dtype=numpy.int64), numpy.array(e_ptr),
+                  numpy.array(e_idx, dtype=numpy.int64), numpy.array(e_val, dtype=numpy.float64))
+
+
+@cache
+def _model() -> _Model:
+    """The compact model, kept as a pickle in the temporary folder (as jieba keeps its prefix dictionary and
+    dictionary.entries its table), named by the digest of posseg's model files: importing jieba.posseg
+    costs every process half a second (it also reads the whole dictionary for its own tagger) and 40 MB;
+    the pickle loads in a few milliseconds. A missing or unreadable pickle is rebuilt; the model is the
+    built one either way (a test compares)."""
+    folder = Path(jieba.__file__).parent / "posseg"
+    digest = hashlib.sha256(b"".join((folder / f"{n}.py").read_bytes()
+                                     for n in ("char_state_tab", "prob_emit", "prob_start", "prob_trans"))).hexdigest()
+    cached = Path(tempfile.gettempdir()) / f"bulletin-pipeline-posseg-{digest[:20]}.pickle"
+    try:
+        with open(cached, "rb") as f:
+            model = pickle.load(f)
+        if isinstance(model, _Model):
+            return model
+    except Exception:  # absent, truncated, or written by another version: build it again
+        pass
+    model = build_model(_tables())
+    try:
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".bulletin-pipeline-posseg-")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError:  # a read-only temporary folder costs speed, not the model
+        pass
+    return model
+
+
+def _arrays():
+    m = _model()
+    return m.order, None, m.trans, m.has_next, m.start
 
 
 @lru_cache(maxsize=8192)
 def _character(ch: str):
-    """The states a character may take (all, when jieba's table does not know it) and its emissions."""
-    states, _, _, emit_p = _tables()
-    order, index, *_ = _arrays()
-    allowed = numpy.zeros(len(order), dtype=bool)
-    if ch in states:
-        allowed[[index[s] for s in states[ch]]] = True
+    """The states a character may take (all, when jieba's table does not know it) and its emissions
+    (MIN_FLOAT for a state that never emits it), as posseg's dictionaries give them."""
+    m = _model()
+    a, e = m.rows.get(ch, (-1, -1))
+    if a >= 0:
+        allowed = numpy.zeros(len(m.order), dtype=bool)
+        allowed[m.allowed_idx[m.allowed_ptr[a]:m.allowed_ptr[a + 1]]] = True
     else:
-        allowed[:] = True
-    return allowed, numpy.array([emit_p[s].get(ch, MIN_FLOAT) for s in order])
+        allowed = numpy.ones(len(m.order), dtype=bool)
+    emit = numpy.full(len(m.order), MIN_FLOAT)
+    if e >= 0:
+        emit[m.emit_idx[m.emit_ptr[e]:m.emit_ptr[e + 1]]] = m.emit_val[m.emit_ptr[e]:m.emit_ptr[e + 1]]
+    return allowed, emit
 
 
 def viterbi(obs: str):

@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import pickle
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -45,7 +46,8 @@ class RunStamp:
 
     def __init__(self, cache_dir: Path, out: Path, settings: Settings, docs: list[SourceDoc], errors: list[ErrorRow],
                  xlsx: bool = False):
-        h = hashlib.sha256(f"{pipeline_fingerprint(settings)}|xlsx={xlsx}".encode())
+        self.fingerprint = pipeline_fingerprint(settings)
+        h = hashlib.sha256(f"{self.fingerprint}|xlsx={xlsx}".encode())
         for d in docs:
             h.update(doc_key(d).encode())
         h.update(json.dumps([list(map(str, dataclasses.astuple(e))) for e in errors], ensure_ascii=False).encode())
@@ -53,6 +55,7 @@ class RunStamp:
         self.out = Path(out)
         where = hashlib.sha256(str(self.out.resolve()).encode()).hexdigest()[:24]
         self.path = Path(cache_dir) / "runs" / f"{where}.json"
+        self.links_path = self.path.with_suffix(".links.pickle")
 
     def _manifest_digest(self) -> str | None:
         try:
@@ -87,20 +90,41 @@ class RunStamp:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def record(self, counts: dict) -> None:
-        """Vouch for the KB just written. A stamp that cannot be written costs the next run its shortcut,
-        never this run its result."""
+    def known_links(self):
+        """(document ids, targets_vs_actuals rows) of the last run into out under this pipeline, or None:
+        link.targets_vs_actuals keeps the rows between documents it linked then."""
+        try:
+            with open(self.links_path, "rb") as f:
+                fingerprint, known = pickle.load(f)
+        except Exception:  # absent, truncated, from another version: link everything
+            return None
+        return known if fingerprint == self.fingerprint else None
+
+    def record(self, counts: dict, links=None) -> None:
+        """Vouch for the KB just written (and keep links: see known_links). A stamp that cannot be written
+        costs the next run its shortcut, never this run its result."""
         rec = {"inputs": self.inputs, "manifest": self._manifest_digest(), "out": str(self.out), "counts": counts,
                "files": self._stats()}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(rec, f, ensure_ascii=False)
-            os.replace(tmp, self.path)
+            if links is not None:
+                _replace(self.links_path, pickle.dumps((self.fingerprint, links), protocol=pickle.HIGHEST_PROTOCOL))
+            _replace(self.path, json.dumps(rec, ensure_ascii=False).encode("utf-8"))
         except OSError as e:
             print(f"warning: could not record the run in {self.path.parent} ({e}); the next run redoes the work",
                   file=sys.stderr)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write path whole or not at all (a temporary file renamed over it)."""
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 @dataclass

@@ -231,3 +231,22 @@ def test_a_stamp_that_cannot_be_written_does_not_fail_the_run(tmp_path, settings
     assert "could not record the run" in capsys.readouterr().err
     monkeypatch.undo()
     assert not run(corpus, out, settings, progress=False, cache_dir=cache).up_to_date
+
+
+def test_a_changed_text_is_linked_as_in_a_fresh_run(tmp_path, settings):
+    """One text edited, the rest from the cache: targets vs actuals between unchanged texts come from the
+    last run (runs/*.links.pickle), the edited text's pairs are made again, and the KB is a fresh run's."""
+    from test_link import SPEECHES
+
+    corpus, cache, out = tmp_path / "corpus", tmp_path / "cache", tmp_path / "out"
+    corpus.mkdir()
+    for name, text in SPEECHES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    first = run(corpus, out, settings, progress=False, cache_dir=cache)
+    assert {r.outcome for r in first.tables["targets_vs_actuals"]} >= {"met", "partial"}
+    assert list((cache / "runs").glob("*.links.pickle"))
+    (corpus / "c.txt").write_text(SPEECHES["c.txt"].replace("45户", "38户"), encoding="utf-8")
+    changed = run(corpus, out, settings, progress=False, cache_dir=cache)
+    assert "not_met" in {r.outcome for r in changed.tables["targets_vs_actuals"]}
+    run(corpus, tmp_path / "fresh", settings, progress=False, cache_dir=None)
+    assert_same_kb(tmp_path / "fresh", out)

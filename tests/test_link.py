@@ -218,3 +218,29 @@ def test_similar_among_is_similar_asked_of_every_key():
         hits += len(plain)
     assert hits > 156, "the sample must hold similar pairs besides each key itself"
     assert similar_among("", keys) == []
+
+
+def test_known_rows_are_kept_and_only_new_documents_pairs_made(tmp_path):
+    """targets_vs_actuals with the rows of an earlier call (a rerun after a change) gives the rows of linking
+    everything: whichever documents are new, gone or kept, and however rows of gone documents read."""
+    from pipeline.config import load_settings
+    from pipeline.corpus import run
+    from pipeline.link import targets_vs_actuals
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name, text in SPEECHES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    tables = run(corpus, tmp_path / "kb", load_settings(corpus, ner=False), progress=False).tables
+    figures, docs = tables["figures"], {d.doc_id: d for d in tables["documents"]}
+    key = lambda r: (r.target_id, r.actual_figure_id)  # noqa: E731
+    full = sorted(targets_vs_actuals(figures, docs), key=key)
+    assert len(full) == len(OUTCOMES)
+    ids = sorted(docs)
+    ghost = full[0].__class__(*(("gone-t000001", "gone-f000002") + tuple(vars(full[0]).values())[2:]))
+    for linked_then in ([], ids, ids[:1], ids[1:], [ids[0], ids[2]]):
+        then = frozenset(linked_then) | {"gone"}
+        rows_then = [r for r in full if r.target_id[:16] in then and r.actual_figure_id[:16] in then] + [ghost]
+        again = targets_vs_actuals(figures, docs, (then, rows_then))
+        assert sorted(again, key=key) == full, linked_then
+    assert targets_vs_actuals(figures, docs, (frozenset(ids), [])) == [], "rows between known documents are kept"

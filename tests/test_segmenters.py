@@ -191,3 +191,28 @@ def test_the_array_viterbi_is_jiebas_on_many_runs():
     runs += ["".join(rnd.choice("龘靐齉爩汇美思索啦咪岚恒") for _ in range(rnd.randint(1, 6))) for _ in range(100)]
     for run in runs:
         assert pos.viterbi(run) == jieba_viterbi(run, *pos._tables()), run
+
+
+def test_the_kept_posseg_model_is_the_built_one(tmp_path, monkeypatch):
+    """pos._model reads the compact model back from the temporary folder: the same arrays as building it
+    from jieba.posseg's tables, and a damaged file is rebuilt, not trusted."""
+    import numpy
+
+    from pipeline import pos
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    built = pos.build_model(pos._tables())
+    pos._model.cache_clear()
+    first = pos._model()  # builds it and keeps the pickle
+    kept = list(tmp_path.glob("bulletin-pipeline-posseg-*.pickle"))
+    assert len(kept) == 1
+    pos._model.cache_clear()
+    again = pos._model()  # read back
+    kept[0].write_bytes(b"not a pickle")
+    pos._model.cache_clear()
+    rebuilt = pos._model()
+    pos._model.cache_clear()
+    for m in (first, again, rebuilt):
+        assert m.order == built.order and m.rows == built.rows
+        for name in ("trans", "has_next", "start", "allowed_ptr", "allowed_idx", "emit_ptr", "emit_idx", "emit_val"):
+            assert numpy.array_equal(getattr(m, name), getattr(built, name)), name
