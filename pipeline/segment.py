@@ -22,7 +22,7 @@ import regex
 from .model import Sentence
 from .offsets import CleanText
 from .pos import tag_words
-from .resources import load_toml, punctuation
+from .resources import char_class, load_toml, punctuation
 from .segmenters import get_segmenter
 
 
@@ -65,14 +65,19 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _split_terminals(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans between sentence ends (rules/punctuation.toml) outside quoted speech, closing marks kept."""
+    """Spans between sentence ends (rules/punctuation.toml) outside quoted speech, closing marks kept.
+
+    Only sentence ends and quote marks change anything, so the scan visits those characters alone (one
+    regex over the text) rather than every character in Python; tests compare it with the plain scan."""
     ends, closing = punctuation("sentence_end"), punctuation("sentence_close")
     q_open, q_close = punctuation("quoted_speech", "open"), punctuation("quoted_speech", "close")
     out = []
     depth = 0
-    s = start
-    i = start
-    while i < end:
+    s = nxt = start  # nxt: the scan resumes here (past the closing marks kept with a sentence end)
+    for m in _terminal_marks().finditer(text, start, end):
+        i = m.start()
+        if i < nxt:
+            continue
         ch = text[i]
         if ch in q_open:
             depth += 1
@@ -80,19 +85,23 @@ def _split_terminals(text: str, start: int, end: int) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0 and i > start and text[i - 1] in ends:  # 他说：“好。” ends with its quote
                 out.append((s, i + 1))
-                s = i = i + 1
-                continue
+                s = nxt = i + 1
         elif ch in ends and depth == 0:
             j = i + 1
             while j < end and text[j] in closing:
                 j += 1
             out.append((s, j))
-            s = i = j
-            continue
-        i += 1
+            s = nxt = j
     if s < end and text[s:end].strip():
         out.append((s, end))
     return out
+
+
+@cache
+def _terminal_marks() -> regex.Pattern:
+    """Every character _split_terminals acts on: sentence ends and quote marks."""
+    marks = punctuation("sentence_end") | punctuation("quoted_speech", "open") | punctuation("quoted_speech", "close")
+    return regex.compile(char_class(marks))
 
 
 def segment(text: str, body_start: int) -> list[Span]:

@@ -148,3 +148,24 @@ def test_no_figure(body):
 def test_every_target_has_a_commitment_or_cue():
     figs = figures("要确保全年新增规上工业企业40户以上。计划新建标准化厂房20万平方米。")
     assert [(f.kind, f.commitment) for f in figs] == [("target", "确保"), ("target", "计划")]
+
+
+def test_clause_before_is_the_backward_scan():
+    """_clause_before (rfind of each clause end) is the character-by-character walk back it replaced."""
+    import random
+
+    from pipeline.extract.figures import _clause_before, _rules
+
+    ends = _rules()["clause_end"]
+
+    def plain(text, i):
+        j = i
+        while j > 0 and text[j - 1] not in ends:
+            j -= 1
+        return text[j:i]
+
+    rng = random.Random(2)
+    for _ in range(5000):
+        t = "".join(rng.choice(ends + "ab增长") for _ in range(rng.randint(0, 15)))
+        i = rng.randint(0, len(t))
+        assert _clause_before(t, i) == plain(t, i), (t, i)

@@ -46,3 +46,42 @@ def test_short_names(name, short):
 ])
 def test_scope_words_resolve_to_the_jurisdiction(text, city, expected):
     assert scope_in(text, city) == expected
+
+
+def test_place_lookups_are_the_regex_alternations_they_replaced():
+    """leading_place (a table by first character) and the county spans of scope_in (find) give what one regex
+    alternation per city and one pattern per county gave, for many cities, on the bulletins' lines."""
+    import random
+    from pathlib import Path
+
+    import regex
+
+    from pipeline.normalise import places as P
+    from pipeline.resources import char_class
+
+    suffix, office = char_class(P.place_suffixes("written_after")), char_class(P._rules()["suffix_not_before"])
+
+    def leading_rx(city):
+        names = [(s, regex.escape(s)) for s, _ in P._scope_words()]
+        names += [(city, regex.escape(city)), (P._short(city), regex.escape(P._short(city)))]
+        names += [(c, regex.escape(c) + f"(?:{suffix}(?!{office}))?") for c in P.counties_of(city)]
+        alts = [rx for s, rx in sorted(set(n for n in names if n[0]), key=lambda n: (-len(n[0]), n[0]))]
+        return regex.compile("(?:" + "|".join(alts) + ")")
+
+    root = Path(__file__).resolve().parent.parent
+    lines = [l for p in sorted((root / "corpus").glob("*.txt")) for l in p.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(4)
+    cities = ["安康市", "汉中市", "宜昌市"] + rng.sample([d.name for d in P.divisions() if d.level == "city"], 12)
+    for city in cities:
+        counties = list(P.counties_of(city))
+        rx = leading_rx(city)
+        probes = [l[i:] for l in lines[::4] for i in range(0, len(l), 9)]
+        probes += [c + rng.choice(["区", "县", "市", "县长", "区委", "", "经济"]) for c in counties + ["全市", city]]
+        for t in probes:
+            m = rx.match(t)
+            assert P.leading_place(t, city) == max(
+                m.end() if m else 0, (z.end() if (z := P._rules()["zone"].match(t)) else 0)), (city, t)
+        for c in counties[:8]:
+            pat = regex.compile(regex.escape(c) + f"(?P<suffix>{suffix}(?!{office}))?")
+            for t in probes[-len(counties) - 2:] + [f"{c}区委{c}县{c}"]:
+                assert list(P._county_spans(c, t)) == [m.span() for m in pat.finditer(t)], (c, t)

@@ -44,3 +44,54 @@ def test_section_paths_nest_and_reset():
     assert got["要抓好。"] == "二/（一）"
     assert got["一要加快。"] == "二/（二）/一要"
     assert got["二要强化。"] == "二/（二）/二要"
+
+
+def _plain_split_terminals(text, start, end):
+    """The character-by-character scan that segment._split_terminals replaced: the reference it must equal."""
+    from pipeline.resources import punctuation
+
+    ends, closing = punctuation("sentence_end"), punctuation("sentence_close")
+    q_open, q_close = punctuation("quoted_speech", "open"), punctuation("quoted_speech", "close")
+    out, depth, s, i = [], 0, start, start
+    while i < end:
+        ch = text[i]
+        if ch in q_open:
+            depth += 1
+        elif ch in q_close and depth:
+            depth -= 1
+            if depth == 0 and i > start and text[i - 1] in ends:
+                out.append((s, i + 1))
+                s = i = i + 1
+                continue
+        elif ch in ends and depth == 0:
+            j = i + 1
+            while j < end and text[j] in closing:
+                j += 1
+            out.append((s, j))
+            s = i = j
+            continue
+        i += 1
+    if s < end and text[s:end].strip():
+        out.append((s, end))
+    return out
+
+
+def test_split_terminals_is_the_plain_scan():
+    """On the bulletins and on random strings dense in ends, closing marks and quotes, with any start and end."""
+    import random
+    from pathlib import Path
+
+    from pipeline.resources import punctuation
+    from pipeline.segment import _split_terminals
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "corpus").glob("*.txt"))]
+    marks = "".join(sorted(punctuation("sentence_end") | punctuation("sentence_close")
+                           | punctuation("quoted_speech", "open") | punctuation("quoted_speech", "close")))
+    rng = random.Random(11)
+    texts += ["".join(rng.choice(marks + "好的 \n") for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for t in texts:
+        a = rng.randint(0, len(t))
+        b = rng.randint(a, len(t))
+        for start, end in ((0, len(t)), (a, b)):
+            assert _split_terminals(t, start, end) == _plain_split_terminals(t, start, end), (t, start, end)

@@ -181,11 +181,8 @@ def _figure(sent: Sentence, meta: Metadata, layout: measured.Layout, i: int, q: 
 
 
 def _clause_before(text: str, i: int) -> str:
-    ends = _rules()["clause_end"]
-    j = i
-    while j > 0 and text[j - 1] not in ends:
-        j -= 1
-    return text[j:i]
+    """text[:i] from just after its last clause end (the clause the position i is in, up to i)."""
+    return text[max(text.rfind(c, 0, i) for c in _rules()["clause_end"]) + 1:i]
 
 
 def _unit_from_context(q: numbers.Quantity, mention: str, after: str) -> str:

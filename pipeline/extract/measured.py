@@ -65,8 +65,7 @@ class Layout:
 
     def __init__(self, sent: Sentence, slots: list[Slot], city: str | None = None, when=None):
         self.sent, self.text, self.slots, self.city, self.when = sent, sent.text, slots, city, when
-        ends = rules()["clause_end"]
-        self.cuts = [i for i, c in enumerate(self.text) if c in ends]
+        self.cuts = [m.start() for m in rules()["clause_end_rx"].finditer(self.text)]
         self._threshold: dict[int, bool] = {}
 
     def clause(self, pos: int) -> tuple[int, int]:

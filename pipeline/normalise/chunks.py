@@ -16,7 +16,7 @@ from functools import cache
 import regex
 
 from ..model import Tagged
-from ..resources import load_toml, load_tsv, punctuation
+from ..resources import char_class, load_toml, load_tsv, punctuation
 from .places import leading_place, trailing_place
 
 
@@ -29,6 +29,7 @@ def rules() -> dict:
     out["nominal"], out["modifier"] = tuple(ch["nominal_tags"]), tuple(ch["modifier_tags"])
     out["adverb"], out["verb_tags"] = tuple(ch["adverb_tags"]), tuple(ch["verb_tags"])
     out["joiners"], out["clause_end"] = frozenset(ch["joiners"]), ch["clause_end"]
+    out["clause_end_rx"] = regex.compile(char_class(ch["clause_end"]))  # where a sentence's clauses end, in one scan
     out["verb_prefix"], out["max_after"] = tuple(ch["verb_prefix"]), int(ch["max_after"])
     out["max_joined"], out["copulas"] = int(ch["max_joined"]), tuple(ch["copulas"])
     for key in ("task_verbs", "light_verbs", "push_verbs", "measure_verbs"):

@@ -228,25 +228,43 @@ def _scope_words() -> list[tuple[str, str]]:
     return sorted(rows, key=lambda x: -len(x[0]))
 
 
-@lru_cache(maxsize=4096)
-def _county_rx(surface: str) -> regex.Pattern:
-    """A county's surface, and the county suffix written after it unless an office follows (县长, 区委)."""
-    suffix, office = char_class(place_suffixes("written_after")), char_class(_rules()["suffix_not_before"])
-    return regex.compile(regex.escape(surface) + f"(?P<suffix>{suffix}(?!{office}))?")
+def _suffix_len(text: str, end: int) -> int:
+    """1 when the county suffix is written at text[end] (南郑|区) and no office follows it (县长, 区委), else 0."""
+    if end < len(text) and text[end] in _suffix_chars():
+        return 0 if end + 1 < len(text) and text[end + 1] in _rules()["suffix_not_before"] else 1
+    return 0
+
+
+@cache
+def _suffix_chars() -> frozenset[str]:
+    return frozenset("".join(place_suffixes("written_after")))
+
+
+def _county_spans(surface: str, text: str):
+    """(start, end) of each occurrence of a county's surface, left to right and not overlapping, with the
+    county suffix written after it taken in (see _suffix_len)."""
+    i = text.find(surface)
+    while i >= 0:
+        end = i + len(surface)
+        end += _suffix_len(text, end)
+        yield i, end
+        i = text.find(surface, end)
 
 
 @lru_cache(maxsize=64)
-def _leading_rx(city: str | None) -> regex.Pattern:
-    """One pattern for every place that may open a phrase in a text of this city, longest first (a regex
-    alternation takes the first that matches): scope words, the city's names, its counties with the
-    suffix written after a short name."""
-    names = [(s, regex.escape(s)) for s, _ in _scope_words()]
+def _leading_table(city: str | None) -> dict[str, tuple[tuple[str, bool], ...]]:
+    """First character -> (surface, takes a county suffix) of every place that may open a phrase in a text
+    of this city, longest first: scope words, the city's names, its counties. A lookup per character, where
+    one regex alternation per city cost a compilation per city (a corpus of many cities paid it for each)."""
+    names = {s: False for s, _ in _scope_words()}
     if city:
-        suffix, office = char_class(place_suffixes("written_after")), char_class(_rules()["suffix_not_before"])
-        names += [(city, regex.escape(city)), (_short(city), regex.escape(_short(city)))]
-        names += [(c, regex.escape(c) + f"(?:{suffix}(?!{office}))?") for c in counties_of(city)]
-    alts = [rx for s, rx in sorted(set(n for n in names if n[0]), key=lambda n: (-len(n[0]), n[0]))]
-    return regex.compile("(?:" + "|".join(alts) + ")" if alts else "(?!)")
+        names.update({city: False, _short(city): False})
+        for c in counties_of(city):
+            names[c] = True
+    table: dict[str, list[tuple[str, bool]]] = {}
+    for s in sorted((s for s in names if s), key=lambda s: (-len(s), s)):
+        table.setdefault(s[0], []).append((s, names[s]))
+    return {k: tuple(v) for k, v in table.items()}
 
 
 @cache
@@ -257,8 +275,11 @@ def _trailing_rx() -> regex.Pattern:
 def leading_place(text: str, city: str | None, on: date | None = None) -> int:
     """The length of the place that opens a text (全市, 夷陵区, 宜昌, 县域工业集中区, 宜昌高新区), 0 if none:
     before a figure the place is its scope, not part of what it measures."""
-    m = _leading_rx(city).match(text)
-    best = m.end() if m else 0
+    best = 0
+    for surface, county in _leading_table(city).get(text[:1], ()):
+        if text.startswith(surface):
+            best = len(surface) + (_suffix_len(text, len(surface)) if county else 0)
+            break
     if z := _rules()["zone"].match(text):
         best = max(best, z.end())
     return best
@@ -302,12 +323,13 @@ def scope_in(text: str, city: str | None, on: date | None = None) -> str | None:
         for surface, full in counties_of(city).items():
             if surface not in text:
                 continue
-            for m in _county_rx(surface).finditer(text):
-                if m["suffix"] and surface == full[: len(surface)] and not surface.endswith(written):
+            for a, b in _county_spans(surface, text):
+                written_as = text[a:b]
+                if b > a + len(surface) and surface == full[: len(surface)] and not surface.endswith(written):
                     # written with its own suffix (南郑区 after the dataset's 南郑县): keep it as written
-                    see(m.start(), m.group(), m.group() if m.group() != full else county_name(full, city, on))
+                    see(a, written_as, written_as if written_as != full else county_name(full, city, on))
                 else:
-                    see(m.start(), surface, county_name(full, city, on))
+                    see(a, surface, county_name(full, city, on))
     for m in r["zone"].finditer(text):
         see(m.start(), m.group(), m.group())
     if not found:
