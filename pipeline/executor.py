@@ -21,6 +21,7 @@ from tqdm import tqdm
 from .cache import DocCache, code_fingerprint, doc_key, pipeline_fingerprint
 from .model import DocResult, ErrorRow, SourceDoc
 from .runner import process_document
+from .spill import SpillFile
 from .write import prerender
 
 WINDOW_PER_WORKER = 4  # documents in flight per worker: enough to hide hand-over latency, small enough to bound memory
@@ -123,7 +124,24 @@ def _run_dask(docs: list[SourceDoc], settings, jobs: int, scheduler: str | None)
             cluster.close()
 
 
-def _lean(result: DocResult, keep_sentences: bool) -> None:
+class _Spill:
+    """The run's spill file, made when the first prerendered text arrives (after the workers started:
+    they do not inherit it)."""
+
+    def __init__(self):
+        self.file: SpillFile | None = None
+
+    def __call__(self, result: DocResult) -> None:
+        if result.rendered is not None:
+            if self.file is None:
+                self.file = SpillFile()
+            result.rendered = self.file.add(result.rendered)
+
+
+def _lean(result: DocResult, keep_sentences: bool, spill: _Spill) -> None:
+    """What the main process keeps of a result until the KB is written: its rendered text goes to the spill
+    file, and its sentence rows go unless rows are rendered."""
+    spill(result)
     if not keep_sentences and result.rendered is not None:
         result.sentences = []
 
@@ -134,7 +152,8 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
 
     keep_sentences=False lets go of each result's sentence rows once it is cached: its rendered text
     (write.prerender) writes sentences.csv and kb.json, nothing links sentences, and they are most of a
-    corpus's rows (a writer that renders rows, kb.xlsx, keeps them)."""
+    corpus's rows (a writer that renders rows, kb.xlsx, keeps them). The rendered text itself is moved to
+    a temporary file as each result arrives (spill.py): a result's .rendered reads it back from there."""
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: choose local or dask")
     bar = _bar(len(docs), progress)
@@ -142,6 +161,7 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
     out: list[DocResult | ErrorRow | None] = [None] * len(docs)
     keys: list[str | None] = [None] * len(docs)
     todo: list[int] = []
+    spill = _Spill()
     for i, d in enumerate(docs):
         if cache is not None:
             keys[i] = doc_key(d)
@@ -149,7 +169,7 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
         if out[i] is None:
             todo.append(i)
         else:
-            _lean(out[i], keep_sentences)
+            _lean(out[i], keep_sentences, spill)
             bar.update(1)
     if engine == "dask" and todo:
         stream = _run_dask([docs[i] for i in todo], settings, jobs, scheduler)
@@ -163,7 +183,7 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
         else:
             if cache is not None:
                 cache.put(keys[i], x)
-            _lean(x, keep_sentences)
+            _lean(x, keep_sentences, spill)
         bar.update(1)
     bar.close()
     if cache is not None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import Callable
+from typing import Callable, Mapping
 
 from .offsets import CleanText
 
@@ -428,7 +428,7 @@ class DocResult:
     figures: list[FigureRow] = field(default_factory=list)
     deadlines: list[DeadlineRow] = field(default_factory=list)
     mentions: list[MentionRow] = field(default_factory=list)
-    rendered: dict[str, str] | None = None  # its part of the KB's text (write.prerender), made where it was extracted
+    rendered: Mapping[str, bytes] | None = None  # its part of the KB's text (write.prerender), made where it was extracted
 
 
 @dataclass

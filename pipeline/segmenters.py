@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import logging
 from functools import cache
-from typing import Protocol
+from typing import Callable, Protocol
 
 import jieba
 from jieba import finalseg
 from jieba.finalseg import MIN_FLOAT, PrevStatus, emit_P, start_P, trans_P
 
+from .dictionary import word_frequency
 from .memo import per_document
 from .resources import path
 
@@ -55,51 +56,13 @@ def _compiled_route_tokenizer():
     from jieba_next.tokenizer import re_han_default, re_skip_default  # with jieba_next, above
 
     class Tokenizer(jieba_next.Tokenizer):
+        blocks = (re_han_default, re_skip_default)  # jieba_next's: its Han block has no "-", jieba's has
+
         def lcut(self, sentence: str, cut_all: bool = False, HMM: bool = True) -> list[str]:
-            """cut()'s words in a list, built in one loop: jieba's blocks and route walk without its chain of
-            generators, which cost more than the compiled route itself (the stages cut every sentence and
-            many parts of sentences)."""
+            """cut()'s words in a list (cut_words)."""
             if cut_all or not HMM:
                 return list(self.cut(sentence, cut_all=cut_all, HMM=HMM))
-            out: list[str] = []
-            append, extend, freq = out.append, out.extend, self.FREQ
-            for blk in re_han_default.split(sentence):
-                if not blk:
-                    continue
-                if not re_han_default.match(blk):
-                    for x in re_skip_default.split(blk):
-                        if re_skip_default.match(x):
-                            append(x)
-                        else:
-                            extend(x)
-                    continue
-                route = self._route_from_rust(blk)
-                x, run, n = 0, -1, len(blk)  # run: start of the current run of single characters
-                while x < n:
-                    y = route[x] + 1
-                    if y - x == 1:
-                        run = x if run < 0 else run
-                        x = y
-                        continue
-                    if run >= 0:
-                        self._run(blk[run:x], append, extend, freq)
-                        run = -1
-                    append(blk[x:y])
-                    x = y
-                if run >= 0:
-                    self._run(blk[run:], append, extend, freq)
-            return out
-
-        @staticmethod
-        def _run(buf: str, append, extend, freq) -> None:
-            """jieba's buf, the single characters between words: one character, a dictionary word spelt
-            out, or the HMM's words."""
-            if len(buf) == 1:
-                append(buf)
-            elif not freq.get(buf):
-                extend(hmm_cut(buf))
-            else:
-                extend(buf)
+            return cut_words(sentence, self.blocks, self._route_from_rust, self.FREQ.get)
 
         def _cut_dag(self, sentence: str):  # jieba's __cut_DAG over the compiled route
             for piece, is_word in route_pieces(sentence, self._route_from_rust(sentence)):
@@ -117,6 +80,55 @@ def _compiled_route_tokenizer():
                 yield from buf
 
     return Tokenizer()
+
+
+def cut_words(sentence: str, blocks: tuple, route_of: Callable[[str], list[int]], is_word: Callable[[str], object]
+              ) -> list[str]:
+    """jieba's cut(sentence, HMM=True) in a list, built in one loop: jieba's blocks and route walk without its
+    chain of generators, which cost more than the compiled route itself (the stages cut every sentence and
+    many parts of sentences). blocks: the tokenizer's (Han block, skip) patterns; route_of(block) is the
+    dictionary route of a Han block (route[x] = last index of the word at x); is_word(run) is true for a
+    run of single characters that the dictionary has as a word of non-zero frequency (jieba's FREQ.get)."""
+    out: list[str] = []
+    append, extend = out.append, out.extend
+    re_han, re_skip = blocks
+    for blk in re_han.split(sentence):
+        if not blk:
+            continue
+        if not re_han.match(blk):
+            for x in re_skip.split(blk):
+                if re_skip.match(x):
+                    append(x)
+                else:
+                    extend(x)
+            continue
+        route = route_of(blk)
+        x, run, n = 0, -1, len(blk)  # run: start of the current run of single characters
+        while x < n:
+            y = route[x] + 1
+            if y - x == 1:
+                run = x if run < 0 else run
+                x = y
+                continue
+            if run >= 0:
+                _run(blk[run:x], append, extend, is_word)
+                run = -1
+            append(blk[x:y])
+            x = y
+        if run >= 0:
+            _run(blk[run:], append, extend, is_word)
+    return out
+
+
+def _run(buf: str, append, extend, is_word) -> None:
+    """jieba's buf, the single characters between words: one character, a dictionary word spelt out, or
+    the HMM's words."""
+    if len(buf) == 1:
+        append(buf)
+    elif not is_word(buf):
+        extend(hmm_cut(buf))
+    else:
+        extend(buf)
 
 
 def route_pieces(sentence: str, route: list[int]):
@@ -186,13 +198,29 @@ def _hmm_words(text: str) -> list[str]:
 
 
 class JiebaSegmenter:
+    """jieba's words (cut_words over jieba_next's compiled route) from the route's trie alone.
+
+    A tokenizer holds jieba's dictionary twice: the compiled route's trie, and FREQ, a Python dict of
+    every word and every prefix of one (500,000 entries, about 65 MB), which cutting only asks whether a
+    run of single characters is a word. dictionary.entries() answers that from the table the tagger and
+    the entity rules hold anyway, so the segmenter keeps the trie and lets FREQ go: every worker is that
+    much smaller. The words are the tokenizer's (a test compares, and one that the two tables agree on
+    every word). Without jieba_next, jieba's own tokenizer cuts."""
     name = "jieba"
 
     def __init__(self) -> None:
-        self._tok = new_tokenizer(userdict=True)
+        tok = new_tokenizer(userdict=True)
+        prefix = None
+        if hasattr(tok, "_ensure_rust_prefix"):
+            tok._ensure_rust_prefix()  # the trie of FREQ with the user dictionary's words
+            prefix = tok._rust_prefix
+        if prefix is None:  # pragma: no cover - jieba without jieba_next
+            self.cut = lambda text: tok.lcut(text, HMM=True)
+            return
+        self._blocks, self._route = tok.blocks, prefix.get_dag_and_calc
 
     def cut(self, text: str) -> list[str]:
-        return self._tok.lcut(text, HMM=True)
+        return cut_words(text, self._blocks, self._route, word_frequency)
 
 
 class PkusegSegmenter:

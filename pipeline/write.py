@@ -262,11 +262,11 @@ def _kb_json_chunks(tables: dict[str, list], pre: dict[str, dict] | None = None)
     lazy = {"documents": map(document, tables["documents"]), "entities": tables["entities"],
             "targets_vs_actuals": tables["targets_vs_actuals"], "errors": tables["errors"]}
     for c in _json_chunks(kb, 0, lazy):
-        yield c.encode("utf-8")
+        yield c if type(c) is bytes else c.encode("utf-8")  # a prerendered record is bytes already
     yield b"\n"
 
 
-def _prerendered_json(pre: dict, mentions, indent: int) -> typing.Iterator[str]:
+def _prerendered_json(pre: typing.Mapping[str, bytes], mentions, indent: int) -> typing.Iterator[str | bytes]:
     if indent != DOC_INDENT:
         raise ValueError(f"a document's record was prerendered at indent {DOC_INDENT}, not {indent}")
     yield pre["kb.json"]
@@ -282,10 +282,11 @@ def _kb_json(tables: dict[str, list]) -> bytes:
 PER_DOCUMENT = ("documents", "sentences", "figures", "targets", "deadlines")  # tables whose rows are a document's
 
 
-def prerender(result) -> dict[str, str]:
+def prerender(result) -> dict[str, bytes]:
     """One document's part of the KB's text, rendered where it was extracted (a worker; then kept in the
     cache): its rows of each per-document table as CSV lines, and its kb.json record but for its mentions,
-    whose entity ids only linking the corpus gives. Writing the KB then joins these (render_lazy), so a
+    whose entity ids only linking the corpus gives, each as UTF-8 bytes (encoded in the worker, and the
+    form the main process spills to disk: spill.py). Writing the KB then joins these (render_lazy), so a
     rerun after one text changed renders that text's rows alone; the bytes are those of rendering every row
     (a test compares)."""
     rows = {"documents": [result.document], "sentences": result.sentences, "figures": result.figures,
@@ -295,14 +296,15 @@ def prerender(result) -> dict[str, str]:
         rows[name] = sorted(rows[name], key=lambda r: (r.start, r.end))
     chunks = list(_document_json(result.document, rows, DOC_INDENT))  # [..., head, "[]", tail]: no mentions
     out["kb.json"], out["kb.json tail"] = "".join(chunks[:-2]), chunks[-1]
-    return out
+    return {name: text.encode("utf-8") for name, text in out.items()}
 
 
-def render_lazy(tables: dict[str, list], xlsx: bool = True, pre: dict[str, dict] | None = None
-                ) -> dict[str, typing.Callable[[], bytes]]:
-    """File name -> a function that renders it: write_kb renders, writes and drops one file at a time, so
-    the KB's files are never all in memory at once. kb.xlsx only with xlsx. pre: doc_id -> prerender() of
-    that document, for every document (or None: every row is rendered here)."""
+def render_lazy(tables: dict[str, list], xlsx: bool = True, pre: dict[str, typing.Mapping] | None = None
+                ) -> dict[str, typing.Callable[[], bytes | typing.Iterable[bytes]]]:
+    """File name -> a function that renders it (bytes, or chunks of bytes): write_kb renders, writes and
+    drops one file at a time, so the KB's files are never all in memory at once. kb.xlsx only with xlsx.
+    pre: doc_id -> prerender() of that document (or the same pieces spilled to disk: spill.Spilled), for
+    every document (or None: every row is rendered here); a file made of them is streamed piece by piece."""
     files: dict[str, typing.Callable[[], bytes]] = {}
     resources = []
     docs = sorted(tables.get("documents", []), key=lambda d: d.doc_id)
@@ -312,8 +314,8 @@ def render_lazy(tables: dict[str, list], xlsx: bool = True, pre: dict[str, dict]
         rows = sorted(tables.get(name, []), key=key)
         tables[name] = rows
         if pre is not None and name in PER_DOCUMENT:
-            files[f"{name}.csv"] = functools.partial(
-                lambda c, n: (_csv_header(c) + "".join(pre[d.doc_id][n] for d in docs)).encode("utf-8"), cls, name)
+            files[f"{name}.csv"] = functools.partial(_joined, _csv_header(cls).encode("utf-8"),
+                                                     [pre[d.doc_id] for d in docs], name)
         else:
             files[f"{name}.csv"] = functools.partial(lambda c, r: csv_text(c, r).encode("utf-8"), cls, rows)
         resources.append({"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",
@@ -326,6 +328,18 @@ def render_lazy(tables: dict[str, list], xlsx: bool = True, pre: dict[str, dict]
     if xlsx:
         files["kb.xlsx"] = functools.partial(workbook_bytes, tables, TABLES)
     return files
+
+
+def _joined(head: bytes, pieces: list[typing.Mapping[str, bytes]], name: str) -> typing.Iterator[bytes]:
+    """head, then each document's piece `name`, in about 1 MB chunks (a piece may be read from disk)."""
+    buf, size = [head], len(head)
+    for p in pieces:
+        buf.append(piece := p[name])
+        size += len(piece)
+        if size >= 1 << 20:
+            yield b"".join(buf)
+            buf, size = [], 0
+    yield b"".join(buf)
 
 
 def render(tables: dict[str, list]) -> dict[str, bytes]:

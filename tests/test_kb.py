@@ -99,10 +99,12 @@ def test_prerendered_documents_write_the_bytes_of_every_row(tmp_path):
 
     from pipeline import write
     from pipeline.corpus import link_corpus
+    from pipeline.spill import Spilled
 
     report = run(ROOT / "corpus", tmp_path / "kb", load_settings(ROOT / "corpus", ner=False), progress=False,
                  cache_dir=None, xlsx=True)  # with kb.xlsx, the results keep their sentence rows
     results = list(report.results)
+    assert all(isinstance(r.rendered, Spilled) for r in results)  # the run kept their text on disk
     odd = copy.deepcopy(results[0])
     odd.document = dataclasses.replace(odd.document, doc_id="0" * 16, title='引号"，逗号\r\n换行 =1+1 \u0001')
     odd.sentences = [dataclasses.replace(s, doc_id="0" * 16, text=s.text + ' "x",\r') for s in odd.sentences[:3]]

@@ -145,14 +145,23 @@ def test_the_unknown_word_hmm_is_jiebas():
 
 
 def test_the_dictionary_table_is_the_tokenizers():
-    """dictionary.entries() reads the files jieba's tokenizer loads: the same frequencies and tags."""
+    """dictionary.entries() reads the files jieba's tokenizer loads: the same frequency for every word, and
+    the same words of non-zero frequency that a block of text to cut can hold (what the segmenter asks of
+    a run of single characters in place of the tokenizer's FREQ). jieba reads the user dictionary's comment
+    line as a word too; with its spaces no block holds it."""
     from pipeline import dictionary
+    from pipeline.resources import path
+    from pipeline.segmenters import new_tokenizer
 
-    tok = get_segmenter("jieba")._tok
+    tok = new_tokenizer(userdict=True)
+    freq, block = tok.FREQ, tok.blocks[0]
     table = dictionary.entries()
-    sample = [w for i, w in enumerate(table) if i % 997 == 0] + ["规上工业增加值", "标准化厂房", "龘靐"]
-    for w in sample:
-        assert dictionary.word_frequency(w) == (tok.FREQ.get(w) or 0), w
+    for w in [*table, "规上工业增加值", "标准化厂房", "龘靐"]:
+        assert dictionary.word_frequency(w) == (freq.get(w) or 0), w
+    words = {w for w, f in freq.items() if f and block.fullmatch(w)}
+    assert words == {w for w, (f, _) in table.items() if f and block.fullmatch(w)}
+    comment = path("segmenter/userdict.txt").read_text(encoding="utf-8").splitlines()[0]
+    assert comment.startswith("# ") and [w for w, f in freq.items() if f and w not in table] == [comment]
 
 
 def test_the_kept_dictionary_table_is_the_parsed_one(tmp_path, monkeypatch):
@@ -166,14 +175,20 @@ def test_the_kept_dictionary_table_is_the_parsed_one(tmp_path, monkeypatch):
     dictionary.entries.cache_clear()
     try:
         first = dictionary.entries()
-        assert list(tmp_path.glob("bulletin-pipeline-dictionary-*.pickle"))
+        kept_files = list(tmp_path.glob("bulletin-pipeline-dictionary-*.packed"))
+        assert len(kept_files) == 1
         dictionary.entries.cache_clear()
         kept = dictionary.entries()
+        kept_files[0].write_bytes(b"not a pickle")
+        dictionary.entries.cache_clear()
+        rebuilt = dictionary.entries()
     finally:
         dictionary.entries.cache_clear()
     with jieba.get_dict_file() as f:
         parsed = dictionary.parse(f.read(), path("segmenter/userdict.txt").read_bytes())
-    assert kept == first == parsed
+    assert kept == first == rebuilt == parsed
+    for table in (first, kept):  # equal entries are one tuple: what keeps the table small
+        assert len({id(e) for e in table.values()}) == len(set(table.values())) < len(table) / 10
 
 
 def test_the_array_viterbi_is_jiebas_on_many_runs():
