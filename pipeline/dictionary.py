@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import array
 import hashlib
-import os
-import pickle
-import tempfile
 from functools import cache
-from pathlib import Path
 
 import jieba
 
 from .resources import path
+from .tmpkeep import kept
 
 TAG_BITS = 8  # a kept entry's low bits: the index of its tag
 
@@ -65,35 +62,28 @@ def unpack(tags: tuple[str, ...], words: str, values: array.array) -> dict[str, 
     return dict(zip(words.split("\n") if words else [], map(shared.__getitem__, values)))
 
 
+def sources() -> tuple[bytes, bytes, str]:
+    """jieba's dict.txt, the user dictionary, and a digest of both (what the kept table is named by)."""
+    with jieba.get_dict_file() as f:
+        main = f.read()
+    user = path("segmenter/userdict.txt").read_bytes()
+    return main, user, hashlib.sha256(main + b"\0" + user).hexdigest()
+
+
 @cache
 def entries() -> dict[str, tuple[int, str]]:
     """word -> (frequency, tag), the user dictionary's lines over jieba's.
 
     Parsing jieba's 350,000 lines takes most of a second in every process that tags or links; the table
-    is kept in the temporary folder (as jieba keeps its prefix dictionary), packed (pack()), named by the
-    digest of both files, and read back in a fifth of the time. A missing or unreadable file is rebuilt;
-    the table is the parsed one either way (a test compares)."""
-    with jieba.get_dict_file() as f:
-        main = f.read()
-    user = path("segmenter/userdict.txt").read_bytes()
-    digest = hashlib.sha256(main + b"\0" + user).hexdigest()[:20]
-    kept = Path(tempfile.gettempdir()) / f"bulletin-pipeline-dictionary-{digest}.packed"
-    try:
-        with open(kept, "rb") as f:
-            tags, words, values = pickle.load(f)
-        if isinstance(tags, tuple) and isinstance(words, str) and isinstance(values, array.array):
-            return unpack(tags, words, values)
-    except Exception:  # absent, truncated, or written by another version: parse the files again
-        pass
-    packed = pack(parse(main, user))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=kept.parent, prefix=".bulletin-pipeline-dictionary-")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(packed, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, kept)
-    except OSError:  # a read-only temporary folder costs speed, not the table
-        pass
-    return unpack(*packed)
+    is kept in the temporary folder (tmpkeep.py), packed (pack()), named by the digest of both files, and
+    read back in a fifth of the time. The table is the parsed one either way (a test compares)."""
+    main, user, digest = sources()
+
+    def packed_ok(v) -> bool:
+        return isinstance(v, tuple) and len(v) == 3 and isinstance(v[0], tuple) and isinstance(v[1], str) \
+            and isinstance(v[2], array.array)
+
+    return unpack(*kept("dictionary", digest, lambda: pack(parse(main, user)), packed_ok))
 
 
 def word_frequency(word: str) -> int:

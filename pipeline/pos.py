@@ -15,9 +15,6 @@ are jieba's (a test compares).
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -27,6 +24,7 @@ import numpy
 import regex
 
 from .dictionary import entries
+from .tmpkeep import kept
 
 _NUMBER = regex.compile(r"[0-9.]+%?")
 _LATIN = regex.compile(r"[A-Za-z0-9]+")
@@ -98,31 +96,14 @@ def build_model(tables) -> _Model:
 
 @cache
 def _model() -> _Model:
-    """The compact model, kept as a pickle in the temporary folder (as jieba keeps its prefix dictionary and
-    dictionary.entries its table), named by the digest of posseg's model files: importing jieba.posseg
-    costs every process half a second (it also reads the whole dictionary for its own tagger) and 40 MB;
-    the pickle loads in a few milliseconds. A missing or unreadable pickle is rebuilt; the model is the
-    built one either way (a test compares)."""
+    """The compact model, kept in the temporary folder (tmpkeep.py), named by the digest of posseg's model
+    files: importing jieba.posseg costs every process half a second (it also reads the whole dictionary for
+    its own tagger) and 40 MB; the kept model loads in a few milliseconds. It is the built one either way
+    (a test compares)."""
     folder = Path(jieba.__file__).parent / "posseg"
     digest = hashlib.sha256(b"".join((folder / f"{n}.py").read_bytes()
                                      for n in ("char_state_tab", "prob_emit", "prob_start", "prob_trans"))).hexdigest()
-    cached = Path(tempfile.gettempdir()) / f"bulletin-pipeline-posseg-{digest[:20]}.pickle"
-    try:
-        with open(cached, "rb") as f:
-            model = pickle.load(f)
-        if isinstance(model, _Model):
-            return model
-    except Exception:  # absent, truncated, or written by another version: build it again
-        pass
-    model = build_model(_tables())
-    try:
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=".bulletin-pipeline-posseg-")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cached)
-    except OSError:  # a read-only temporary folder costs speed, not the model
-        pass
-    return model
+    return kept("posseg", digest, lambda: build_model(_tables()), lambda v: isinstance(v, _Model))
 
 
 def _arrays():

@@ -13,6 +13,7 @@ from pipeline.pos, over these words.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from functools import cache
 from typing import Callable, Protocol
@@ -21,9 +22,10 @@ import jieba
 from jieba import finalseg
 from jieba.finalseg import MIN_FLOAT, PrevStatus, emit_P, start_P, trans_P
 
-from .dictionary import word_frequency
+from .dictionary import entries, sources, word_frequency
 from .memo import per_document
 from .resources import path
+from .tmpkeep import kept
 
 
 class Segmenter(Protocol):
@@ -203,24 +205,38 @@ class JiebaSegmenter:
     A tokenizer holds jieba's dictionary twice: the compiled route's trie, and FREQ, a Python dict of
     every word and every prefix of one (500,000 entries, about 65 MB), which cutting only asks whether a
     run of single characters is a word. dictionary.entries() answers that from the table the tagger and
-    the entity rules hold anyway, so the segmenter keeps the trie and lets FREQ go: every worker is that
-    much smaller. The words are the tokenizer's (a test compares, and one that the two tables agree on
-    every word). Without jieba_next, jieba's own tokenizer cuts."""
+    the entity rules hold anyway, so the segmenter keeps the trie and no FREQ: every worker is that much
+    smaller. The trie is built from that table too, with the tokenizer's total of frequencies (kept in the
+    temporary folder: route_total), instead of initialising a tokenizer, which loads FREQ from jieba's
+    cache (half a second in every process) only to build the trie from it and let it go. The words are the
+    tokenizer's (a test compares, one the routes, and one that the two tables agree on every word). Without
+    jieba_next, jieba's own tokenizer cuts."""
     name = "jieba"
 
     def __init__(self) -> None:
-        tok = new_tokenizer(userdict=True)
-        prefix = None
-        if hasattr(tok, "_ensure_rust_prefix"):
-            tok._ensure_rust_prefix()  # the trie of FREQ with the user dictionary's words
-            prefix = tok._rust_prefix
-        if prefix is None:  # pragma: no cover - jieba without jieba_next
+        try:
+            from jieba_next import jieba_next_rust  # compiled: optional, jieba cuts the same words without it
+        except ImportError:  # pragma: no cover - jieba_next is a locked dependency
+            tok = new_tokenizer(userdict=True)
             self.cut = lambda text: tok.lcut(text, HMM=True)
             return
-        self._blocks, self._route = tok.blocks, prefix.get_dag_and_calc
+        words = {w: f for w, (f, _) in entries().items() if f}  # a node of frequency 0 is a prefix: implied
+        prefix = jieba_next_rust.PrefixDict(words, float(route_total()))
+        self._blocks, self._route = _compiled_route_tokenizer().blocks, prefix.get_dag_and_calc
 
     def cut(self, text: str) -> list[str]:
         return cut_words(text, self._blocks, self._route, word_frequency)
+
+
+def route_total() -> int:
+    """The tokenizer's total of word frequencies once the user dictionary is in (every route score is a
+    log of frequency over total). jieba sums its dict.txt's lines and adds each user-dictionary line's
+    frequency, or the frequency it suggests for a line without one (a comment line is one to it); kept in
+    the temporary folder by the dictionaries' digest and jieba_next's version."""
+    import jieba_next  # with the compiled route (see JiebaSegmenter)
+
+    digest = hashlib.sha256(f"{sources()[2]}|{jieba_next.__version__}".encode()).hexdigest()
+    return kept("jieba-total", digest, lambda: new_tokenizer(userdict=True).total, lambda v: isinstance(v, int))
 
 
 class PkusegSegmenter:

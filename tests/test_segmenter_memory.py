@@ -27,3 +27,17 @@ def test_the_lean_segmenter_holds_no_python_dictionary():
     seg = JiebaSegmenter()
     assert "_route" in vars(seg)
     assert not any(isinstance(v, (dict, list, set)) or hasattr(v, "FREQ") for v in vars(seg).values())
+
+
+def test_the_trie_from_the_dictionary_table_routes_as_the_tokenizers():
+    """The segmenter's trie, built from dictionary.entries() and the kept total, gives the route of the
+    tokenizer's own trie (built from its FREQ) on every Han block of the lines; the total is the tokenizer's."""
+    from pipeline.segmenters import route_total
+
+    seg, tok = JiebaSegmenter(), new_tokenizer(userdict=True)
+    tok._ensure_rust_prefix()
+    assert route_total() == tok.total
+    han = seg._blocks[0]
+    blocks = [b for s in _lines() for b in han.split(s) if b and han.match(b)]
+    assert len(blocks) > 3000
+    assert [seg._route(b) for b in blocks] == [tok._rust_prefix.get_dag_and_calc(b) for b in blocks]

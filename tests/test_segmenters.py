@@ -175,7 +175,7 @@ def test_the_kept_dictionary_table_is_the_parsed_one(tmp_path, monkeypatch):
     dictionary.entries.cache_clear()
     try:
         first = dictionary.entries()
-        kept_files = list(tmp_path.glob("bulletin-pipeline-dictionary-*.packed"))
+        kept_files = list(tmp_path.glob("bulletin-pipeline-dictionary-*.pickle"))
         assert len(kept_files) == 1
         dictionary.entries.cache_clear()
         kept = dictionary.entries()
