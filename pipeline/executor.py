@@ -125,8 +125,8 @@ def _run_dask(docs: list[SourceDoc], settings, jobs: int, scheduler: str | None)
 
 
 class _Spill:
-    """The run's spill file, made when the first prerendered text arrives (after the workers started:
-    they do not inherit it)."""
+    """The run's spill file (in the temporary folder: TMPDIR), made when the first prerendered text
+    arrives; a worker forked after that inherits its descriptor and never uses it."""
 
     def __init__(self):
         self.file: SpillFile | None = None

@@ -118,3 +118,18 @@ def test_prerendered_documents_write_the_bytes_of_every_row(tmp_path):
     assert plain.keys() == joined.keys()
     for name in plain:
         assert joined[name] == plain[name], name
+
+
+def test_kb_json_streamed_is_the_plain_json_dump_with_series(tmp_path):
+    """kb.json written one document and one series at a time is json.dumps of the nested KB, on a corpus
+    whose figures make series across documents (the fuzz test's few documents rarely do)."""
+    from tests.test_fuzz import _kb_json_reference
+
+    from pipeline import write
+    from pipeline.corpus import link_corpus
+
+    report = run(ROOT / "corpus", tmp_path / "kb", load_settings(ROOT / "corpus", ner=False), progress=False,
+                 cache_dir=None, xlsx=True)
+    tables = link_corpus(list(report.results), [])
+    assert len({h.series_id for h in tables["figure_history"]}) >= 5
+    assert write._kb_json(tables) == _kb_json_reference(tables)
