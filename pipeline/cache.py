@@ -18,7 +18,6 @@ import shutil
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 from .model import DocResult, SourceDoc
@@ -31,6 +30,7 @@ LIBRARIES = ("jieba", "jieba-next", "numpy", "regex", "cpca", "zhconv", "cn2an")
 
 
 def _version(dist: str) -> str:
+    from importlib import metadata  # lazy: 15 ms of every start-up, a rerun's included; asked once per run
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:

@@ -19,7 +19,8 @@ from .metadata import date_notice
 from .model import DocResult, ErrorRow
 from .runlock import run_lock
 from .runstamp import Prepared, RunReport, prepare, up_to_date
-from .write import render_lazy, write_kb
+from .kbstore import write_kb
+from .write import render_lazy
 
 
 def link_corpus(results: list[DocResult], errors: list[ErrorRow], known_links=None) -> dict[str, list]:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import regex
-from charset_normalizer import from_bytes
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm")
 # Plain text as far as offsets go: the decoded file is the source text. Markdown's markup (front matter,
@@ -85,6 +84,7 @@ def _detect(data: bytes) -> str:
         candidates, cut = ["gb18030", "big5"], sample.rfind(b"\n")  # gb18030: superset of gbk/gb2312
         if len(data) > _SAMPLE and cut > _SAMPLE // 2:
             sample = sample[:cut + 1]  # do not hand it a split character
+    from charset_normalizer import from_bytes  # lazy: only a text that is not UTF-8 needs it (12 ms of start-up)
     best = from_bytes(sample, cp_isolation=candidates).best()
     if best is None and candidates[0] == "gb18030":
         _raise_if_damaged_gb18030(data)

@@ -21,7 +21,7 @@ from .cache import doc_key, pipeline_fingerprint
 from .config import Settings
 from .inputs import discover, read_inputs
 from .model import DocResult, ErrorRow, SourceDoc
-from .write import recover, verify
+from .kbstore import recover, verify
 
 
 @dataclass

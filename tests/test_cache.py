@@ -169,7 +169,7 @@ def test_no_change_rerun_writes_nothing_and_a_damaged_kb_is_rewritten(tmp_path, 
     """`make extract` with nothing new: the KB in out/ is vouched for by the run stamp and left alone;
     but an edited KB file, a changed bulletin or another output folder all mean a real run."""
     from pipeline import corpus as corpus_mod
-    from pipeline import write
+    from pipeline import kbstore as write
 
     corpus, cache, out = _corpus(tmp_path), tmp_path / "cache", tmp_path / "extracted"
     first = run(corpus, out, settings, progress=False, cache_dir=cache)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import make_pdf
-from pipeline import write
+from pipeline import kbstore as write  # the KB's files on disk (write.py renders them)
 from pipeline.config import PROJECT_DIR
 
 CORPUS = PROJECT_DIR / "corpus"
