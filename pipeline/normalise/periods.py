@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 14)  # linking asks it of every figure; a corpus holds a few hundred distinct periods
 def period_bounds(p: str | None) -> tuple[date, date] | None:
     """Inclusive first and last day of a period string; None when empty or malformed."""
     if not p:
