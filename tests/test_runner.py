@@ -1,7 +1,7 @@
 """The stage table is pinned: order, declared inputs and outputs, and a context that enforces them."""
 import pytest
 
-from pipeline.runner import DOC_STAGES, StageContext, StageContractError, check_order, run_stages
+from pipeline.runner import DOC_STAGES, StageContext, StageContractError, check_order, process_document, run_stages
 from pipeline.stages import Stage
 
 PINNED = [
@@ -68,3 +68,33 @@ def test_every_real_stage_keeps_to_its_declaration():
             "一、抓好项目\n\n全市规上工业增加值增长8%。6月底前要完成宏鑫光电等项目建设。\n")
     out = run_stages({"source": SourceDoc(text, "txt", "utf-8", ["a.txt"]), "settings": Settings(ner=False)})
     assert out["figures"] and out["deadlines"] and out["document_row"].doc_id == out["doc_id"]
+
+
+def test_a_document_leaves_no_cyclic_garbage():
+    """executor.settle freezes what a finished document leaves alive, which is safe because reference
+    counting frees all of a document's garbage: after a warm-up document, processing another and dropping
+    its result leaves the cyclic collector nothing to collect."""
+    import gc
+    from pathlib import Path
+
+    from pipeline.config import load_settings
+    from pipeline.write import prerender
+    from pipeline.inputs import discover, read_inputs
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    docs, _ = read_inputs(corpus, discover(corpus))
+    settings = load_settings(corpus)
+    process_document(docs[0], settings)
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        for d in docs[1:3]:
+            result = process_document(d, settings)  # what executor._safe does before settle()
+            result.rendered = prerender(result)
+            assert result.figures and result.rendered
+            del result
+            assert gc.collect() == 0, d.sources
+    finally:
+        if was:
+            gc.enable()
