@@ -19,7 +19,10 @@ Memory is the peak of the summed RSS of that process and its workers (pages they
 each: an upper bound). The pipeline keeps sentence-level memos within one document only
 (pipeline/memo.py), so repeated sentences across texts are not free: throughput is of work done.
 
-    python -m pipeline.bench [--texts DIR | --synthetic N] [--jobs 2] [--keep DIR] [--no-ner]
+    python -m pipeline.bench [--texts DIR | --synthetic N] [--jobs 2] [--keep DIR] [--no-ner] [--stages]
+
+--stages prints, instead of the timed runs, where one process spends its CPU time, stage by stage, as
+multiples of jieba.lcut's time (the profile the speed issue asks for).
 """
 from __future__ import annotations
 
@@ -39,8 +42,15 @@ from pathlib import Path
 import jieba
 
 from .bench_corpus import build_corpus
-from .config import PROJECT_DIR
+from .config import PROJECT_DIR, load_settings
+from .corpus import link_corpus
+from .inputs import discover, read_inputs
+from .kbstore import write_kb
+from .memo import new_document
+from .model import DocResult
 from .readers import read_source
+from .runner import DOC_STAGES, StageContext
+from .write import prerender, render_lazy
 
 GOALS = {"jobs1/jieba": 0.33, "model/rules": 1.5, "jobsN/jobs1": 1.7, "rerun/full": 0.02, "changed/full": 0.10,
          "rss_gb": 1.0}
@@ -148,6 +158,49 @@ def _ratio(label: str, value: float, goal: float, lower_is_better: bool, pct: bo
     return f"ratio {label:<12}{fmt(value):>8}  (goal {sign} {fmt(goal)})  {'ok' if ok else 'MISSED'}"
 
 
+def stage_profile(corpus: Path, out: Path) -> list[str]:
+    """Where one process's CPU time goes, stage by stage, as multiples of jieba.lcut's CPU time over the same
+    texts (measured first, in this process): the per-document stages of every text, then linking the corpus
+    and writing its KB. Models and dictionaries are loaded on a first document before timing starts."""
+    settings = load_settings(corpus)
+    docs, _ = read_inputs(corpus, discover(corpus))
+    _, jb = jieba_seconds([d.text for d in docs])
+    spent: dict[str, float] = {st.name: 0.0 for st in DOC_STAGES}
+    spent["prerender"] = 0.0
+    results = [_profiled(d, settings, {}) for d in docs[:1]]  # loads models and dictionaries: not counted
+    results = [_profiled(d, settings, spent) for d in docs]
+    c = time.process_time()
+    tables = link_corpus(results, [])
+    spent["link (corpus)"] = time.process_time() - c
+    c = time.process_time()
+    write_kb(out, render_lazy(tables, xlsx=False, pre={r.document.doc_id: r.rendered for r in results}))
+    spent["write (corpus)"] = time.process_time() - c
+    lines = [f"stage CPU in one process, as multiples of jieba.lcut's {jb:.2f} s CPU over the same texts:"]
+    lines += [f"  {k:<16}{v:8.2f} s  {v / jb:5.2f}x" for k, v in spent.items()]
+    total = sum(spent.values())
+    lines.append(f"  {'total':<16}{total:8.2f} s  {total / jb:5.2f}x  (so at most {jb / total:.2f} of jieba's "
+                 "speed before start-up)")
+    return lines
+
+
+def _profiled(doc, settings, spent: dict[str, float]) -> DocResult:
+    """One document through the stages and prerender, each one's CPU time added to spent (if it has the key)."""
+    new_document()
+    store = {"source": doc, "settings": settings}
+    for st in DOC_STAGES:
+        c = time.process_time()
+        st.fn(StageContext(store, st))
+        if st.name in spent:
+            spent[st.name] += time.process_time() - c
+    r = DocResult(store["document_row"], store["sentence_rows"], store["figures"], store["deadlines"],
+                  store["mentions"])
+    c = time.process_time()
+    r.rendered = prerender(r)
+    if "prerender" in spent:
+        spent["prerender"] += time.process_time() - c
+    return r
+
+
 def copy_texts(src: Path, corpus: Path) -> list[str]:
     """The texts of src copied into corpus (so that editing one leaves src alone), as the pipeline decodes them."""
     files = sorted(p for p in src.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -171,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="workers of the parallel run (default 2)")
     ap.add_argument("--keep", default=None, help="work in this folder and keep it (default: a temporary one)")
     ap.add_argument("--no-ner", action="store_true", help="every run rules only (a quicker look; no model/rules ratio)")
+    ap.add_argument("--stages", action="store_true",
+                    help="instead of the timed runs: where the time goes, stage by stage, in one process")
     a = ap.parse_args(argv)
     synthetic = a.synthetic if a.synthetic is not None else a.docs
 
@@ -187,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
             what = f"{len(texts)} texts of {a.texts}"
         chars = sum(len(t) for t in texts)
         print(f"corpus      {what}, {chars:,} characters; {_load()}", flush=True)
+        if a.stages:
+            print("\n".join(stage_profile(corpus, work / "out-stages")))
+            return 0
         jb, jb_cpu = jieba_seconds(texts)
         print(_line("jieba.lcut", jb, jb_cpu, chars, "(baseline, dictionary loaded before timing)"), flush=True)
         cache = work / "cache"

@@ -118,6 +118,21 @@ def test_bench_smoke(capsys, tmp_path):
     assert "chars/s" in out
 
 
+def test_bench_stage_profile(capsys, tmp_path):
+    """--stages: every per-document stage, linking and writing, each with its time as a multiple of jieba's."""
+    import re
+
+    from pipeline.bench import main
+    from pipeline.runner import DOC_STAGES
+
+    assert main(["--synthetic", "4", "--stages", "--keep", str(tmp_path / "bench")]) == 0
+    out = capsys.readouterr().out
+    rows = dict(re.findall(r"^  (\S+(?: \(corpus\))?)\s+([0-9.]+) s\s+[0-9.]+x", out, re.M))
+    assert set(rows) == {st.name for st in DOC_STAGES} | {"prerender", "link (corpus)", "write (corpus)", "total"}
+    assert float(rows["figures"]) > 0 and float(rows["total"]) >= float(rows["figures"])
+    assert "jobs 1 " not in out, "--stages replaces the timed runs"
+
+
 def test_synthetic_corpus_is_deterministic_and_distinct(tmp_path):
     a = build_corpus(tmp_path / "a", 7, seed=3)
     b = build_corpus(tmp_path / "b", 7, seed=3)
