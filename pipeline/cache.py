@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from .atomic import write_whole
 from .model import DocResult, SourceDoc
 
 FORMAT = "v1"  # bump when the entry layout changes
@@ -94,14 +93,7 @@ class DocCache:
     def put(self, key: str, result: DocResult) -> None:
         self.used.add(key)
         self.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.dir)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump((key, result), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._path(key))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_whole(self._path(key), pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
 
     def prune(self) -> int:
         """Delete entries this run did not use (deleted or changed bulletins) and other fingerprints' folders.

@@ -106,11 +106,6 @@ def _model() -> _Model:
     return kept("posseg", digest, lambda: build_model(_tables()), lambda v: isinstance(v, _Model))
 
 
-def _arrays():
-    m = _model()
-    return m.order, None, m.trans, m.has_next, m.start
-
-
 @lru_cache(maxsize=8192)
 def _character(ch: str):
     """The states a character may take (all, when jieba's table does not know it) and its emissions
@@ -133,7 +128,8 @@ def viterbi(obs: str):
     tag) per character]), computed over arrays: at each character the states that follow a live state, and
     for each the best live predecessor (the sums in jieba's order, so the same floats; ties to the larger
     state). A test compares the two on thousands of runs, rare characters included."""
-    order, _, trans, has_next, start = _arrays()
+    m = _model()
+    order, trans, has_next, start = m.order, m.trans, m.has_next, m.start
     allowed, emit = _character(obs[0])
     V, defined = numpy.where(allowed, start + emit, MIN_INF), allowed
     back = []

@@ -10,13 +10,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import write_whole
 from .cache import doc_key, pipeline_fingerprint
 from .config import Settings
 from .inputs import discover, read_inputs
@@ -108,23 +107,11 @@ class RunStamp:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if links is not None:
-                _replace(self.links_path, pickle.dumps((self.fingerprint, links), protocol=pickle.HIGHEST_PROTOCOL))
-            _replace(self.path, json.dumps(rec, ensure_ascii=False).encode("utf-8"))
+                write_whole(self.links_path, pickle.dumps((self.fingerprint, links), protocol=pickle.HIGHEST_PROTOCOL))
+            write_whole(self.path, json.dumps(rec, ensure_ascii=False).encode("utf-8"))
         except OSError as e:
             print(f"warning: could not record the run in {self.path.parent} ({e}); the next run redoes the work",
                   file=sys.stderr)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write path whole or not at all (a temporary file renamed over it)."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass

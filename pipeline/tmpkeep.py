@@ -8,11 +8,12 @@ built again; the value is the built one either way (each caller's tests compare)
 """
 from __future__ import annotations
 
-import os
 import pickle
 import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
+
+from .atomic import write_whole
 
 T = TypeVar("T")
 
@@ -33,10 +34,7 @@ def kept(name: str, digest: str, build: Callable[[], T], valid: Callable[[object
         pass
     value = build()
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".bulletin-pipeline-{name}-")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_whole(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), prefix=f".bulletin-pipeline-{name}-")
     except OSError:  # a read-only temporary folder costs speed, not the value
         pass
     return value

@@ -216,16 +216,21 @@ def test_bare_drops_exactly_whitespace_and_name_quotes():
         assert _bare(s) == "".join(c for c in s if not c.isspace() and c not in q), repr(s)
 
 
-def test_a_finder_matches_only_where_one_of_its_needed_strings_is():
-    """The needs prefilter is exact: on every line of the bulletins and the work reports, on pieces of them,
-    and on every rule's own examples, wherever a finder's pattern matches, the text holds one of the strings
-    the finder needs. Each of those finders has matches here (the check is not empty)."""
+def _dev_lines() -> list[str]:
+    """Every line of the bulletins and the work reports, and pieces of them (as the rules see clauses)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     files = sorted((root / "corpus").glob("*.txt")) + sorted((root.parent / "shared" / "gold_reports").rglob("*.txt"))
     lines = [l for p in files for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
-    lines += [l[i:i + 12] for l in lines[::3] for i in range(0, len(l), 7)]
+    return lines + [l[i:i + 12] for l in lines[::3] for i in range(0, len(l), 7)]
+
+
+def test_a_finder_matches_only_where_one_of_its_needed_strings_is():
+    """The needs prefilter is exact: on every line of the bulletins and the work reports, on pieces of them,
+    and on every rule's own examples, wherever a finder's pattern matches, the text holds one of the strings
+    the finder needs. Each of those finders has matches here (the check is not empty)."""
+    lines = _dev_lines()
     needy = {n: r for n, r in E.rules().items() if r.get("kind") and "needs" in r}
     assert {"named_works", "named_project", "list_close"} <= set(needy)
     for name, r in needy.items():
@@ -240,14 +245,10 @@ def test_rules_compiled_by_re_match_as_regex_does():
     """compile_pattern hands the patterns re can read to re: on every line of the development texts and on
     pieces of them, each such rule finds the same matches, spans and groups as the regex module."""
     import re
-    from pathlib import Path
 
     import regex
 
-    root = Path(__file__).resolve().parent.parent
-    files = sorted((root / "corpus").glob("*.txt")) + sorted((root.parent / "shared" / "gold_reports").rglob("*.txt"))
-    lines = [l for p in files for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
-    lines += [l[i:i + 12] for l in lines[::3] for i in range(0, len(l), 7)]
+    lines = _dev_lines()
     to_re = {n: r["rx"] for n, r in E.rules().items() if isinstance(r["rx"], re.Pattern)}
     assert {"facility_suffix", "company_suffix"} <= set(to_re)
     assert isinstance(E.rules()["named_works"]["rx"], regex.Pattern), "\\p{Han} is the regex module's"
