@@ -106,6 +106,12 @@ def _model() -> _Model:
     return kept("posseg", digest, lambda: build_model(_tables()), lambda v: isinstance(v, _Model))
 
 
+@cache
+def _finite() -> numpy.ndarray:
+    """Which transitions the model allows (a finite log probability), computed once."""
+    return numpy.isfinite(_model().trans)
+
+
 @lru_cache(maxsize=8192)
 def _character(ch: str):
     """The states a character may take (all, when jieba's table does not know it) and its emissions
@@ -130,33 +136,32 @@ def viterbi(obs: str):
     state). A test compares the two on thousands of runs, rare characters included."""
     m = _model()
     order, trans, has_next, start = m.order, m.trans, m.has_next, m.start
+    finite = _finite()
     allowed, emit = _character(obs[0])
-    V, defined = numpy.where(allowed, start + emit, MIN_INF), allowed
-    back = []
+    cols = numpy.flatnonzero(allowed)  # the states defined at this character, and their scores V
+    V = start[cols] + emit[cols]
+    back = []  # per later character: (its states, each one's best predecessor)
     for ch in obs[1:]:
         allowed, emit = _character(ch)
-        live = numpy.flatnonzero(defined & has_next)
-        expect = numpy.isfinite(trans[live]).any(axis=0)
+        keep = has_next[cols]
+        live, Vlive = cols[keep], V[keep]
+        expect = finite[live].any(axis=0)
         here = allowed & expect
         if not here.any():  # jieba then takes every successor, else every state
             here = expect if expect.any() else numpy.ones(len(order), dtype=bool)
         cols = numpy.flatnonzero(here)
-        scores = (V[live][:, None] + trans[numpy.ix_(live, cols)]) + emit[cols]
+        scores = (Vlive[:, None] + trans[numpy.ix_(live, cols)]) + emit[cols]
         best = numpy.argmax(scores, axis=0)
-        V = numpy.full(len(order), MIN_INF)
-        V[cols] = scores[best, numpy.arange(cols.size)]
-        ptr = numpy.full(len(order), -1)
-        ptr[cols] = live[best]
-        back.append(ptr)
-        defined = here
-    ends = numpy.flatnonzero(defined)
-    state = ends[numpy.argmax(V[ends])]
-    prob = float(V[state])
+        V = scores[best, numpy.arange(cols.size)]
+        back.append((cols, live[best]))
+    k = int(numpy.argmax(V))
+    state, prob = cols[k], float(V[k])
     route = [None] * len(obs)
     for i in range(len(obs) - 1, -1, -1):
         route[i] = order[state]
         if i:
-            state = back[i - 1][state]
+            states, prev = back[i - 1]
+            state = prev[numpy.searchsorted(states, state)]
     return prob, route
 
 
@@ -174,5 +179,13 @@ def unknown_tag(word: str) -> str:
 
 def tag_words(words) -> tuple[str, ...]:
     """One tag per word."""
-    table = entries()
-    return tuple((e[1] if (e := table.get(w)) and e[1] else unknown_tag(w)) for w in words)
+    return tuple(map(_tag, words))
+
+
+def tag_word(word: str) -> str:
+    """A word's tag: its dictionary tag, else unknown_tag's."""
+    e = entries().get(word)
+    return e[1] if e and e[1] else unknown_tag(word)
+
+
+_tag = lru_cache(maxsize=1 << 18)(tag_word)  # every word of a tagged sentence asks: the answer kept, a C call

@@ -8,7 +8,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalise.numbers import NUMERAL, QUANTITY, Quantity, parse_quantity, to_decimal
+from pipeline.normalise.numbers import NUMERAL, QUANTITY, Quantity, parse_quantity, quantity_or_none, to_decimal
 from pipeline.resources import load_tsv
 
 D = Decimal
@@ -213,6 +213,16 @@ NOT_QUANTITIES = ["", "   ", "同比", "万", "亿", "%", "第", "千万", "二�
 def test_parse_quantity_rejects(mention):
     with pytest.raises(ValueError):
         parse_quantity(mention)
+
+
+def test_the_memoised_reader_is_parse_quantity():
+    """quantity_or_none (memoised across documents) answers as parse_quantity does, asked twice: the value
+    for a quantity, None where parse_quantity raises."""
+    for _ in range(2):
+        for mention, expected in PARSE:
+            assert quantity_or_none(mention) == parse_quantity(mention) == expected
+        for mention in NOT_QUANTITIES:
+            assert quantity_or_none(mention) is None
 
 
 # (sentence, mentions found by QUANTITY, the same spans without prefix qualifiers as the gold writes them)

@@ -99,13 +99,13 @@ def sentence_figures(sent: Sentence, meta: Metadata, carried: str | None,
         s, e = m.start("qty_core"), m.end()
         if any(t.start < e and m.start() < t.end for t in timexes):
             continue
-        try:
-            q = numbers.parse_quantity(text[m.start():e])
-        except ValueError:
+        if (q := numbers.quantity_or_none(text[m.start():e])) is None:
             continue
         unit = _unit(q, text, s, e, r)
         if unit is not None:
             found.append((s, e, q, unit))
+    if not found:  # most sentences: only the period they leave in play
+        return [], _carry(_period(timexes, len(text), carried, text))
     layout = measured.Layout(sent, [measured.Slot(s, e, unit, q.qualifier) for s, e, q, unit in found],
                              meta.city, when)
     ctx = measured.Context(carried=carried_indicator)

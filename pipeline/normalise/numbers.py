@@ -15,7 +15,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -229,6 +229,17 @@ def _pair(token: str) -> tuple[int, int] | None:
         scale = _cn_int(t[2:]) if t[2:] else 1
         return (a * scale, b * scale) if b == a + 1 else None
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def quantity_or_none(mention: str) -> Quantity | None:
+    """parse_quantity(mention), None where it raises; memoised across documents. The same mentions recur
+    (16,800 distinct among the 45,500 of the 120 real texts: 11.4%, 10万元, 第一) and the answer is a pure
+    function of the mention, an immutable Quantity (a test compares with parse_quantity)."""
+    try:
+        return parse_quantity(mention)
+    except ValueError:
+        return None
 
 
 def parse_quantity(mention: str) -> Quantity:
