@@ -19,7 +19,7 @@ from pipeline.config import PROJECT_DIR, load_settings
 from pipeline.corpus import link_corpus
 from pipeline.model import SourceDoc
 from pipeline.runner import process_document
-from pipeline.write import TABLES, _kb_json, cell, csv_text, jsonable
+from pipeline.write import TABLES, _csv_rows, _csv_rows_plain, _kb_json, cell, csv_text, jsonable
 from test_offsets import check_rows
 
 SETTINGS = load_settings(ner=False)
@@ -95,6 +95,7 @@ def test_csv_cells_read_back(text):
         back = list(csv.reader(io.StringIO(csv_text(cls, rows), newline="")))
         names = back[0]
         assert back[1:] == [[cell(getattr(r, n)) for n in names] for r in rows], name
+        assert _csv_rows(cls, rows) == _csv_rows_plain(cls, rows), name  # the shortcut writes the same text
 
 
 def _kb_json_reference(tables) -> bytes:
