@@ -14,6 +14,7 @@ from pathlib import Path
 from .config import Settings
 from .entity_link import link_entities
 from .executor import process_all
+from .forked import Forked
 from .link import figure_history, targets_of, targets_vs_actuals
 from .metadata import date_notice
 from .model import DocResult, ErrorRow
@@ -23,15 +24,18 @@ from .kbstore import write_kb
 from .write import render_lazy
 
 
-def link_corpus(results: list[DocResult], errors: list[ErrorRow], known_links=None) -> dict[str, list]:
+def link_corpus(results: list[DocResult], errors: list[ErrorRow], known_links=None, parallel: bool = False
+                ) -> dict[str, list]:
     """Corpus stages: entities across documents, figure series, targets vs actuals (known_links: the last
-    run's, see link.targets_vs_actuals)."""
+    run's, see link.targets_vs_actuals). parallel: the figures' links (series, targets vs actuals) in a
+    forked child (forked.py) while this process clusters entities; the same tables."""
     results = sorted(results, key=lambda r: r.document.doc_id)
-    mentions, entities = link_entities(results)
     figures = [f for r in results for f in r.figures]
-    targets = targets_of(figures)
     docs = {r.document.doc_id: r.document for r in results}
-    history = figure_history(figures, docs)
+    figure_links = Forked(_figure_links, figures, docs, known_links, parallel=parallel)
+    mentions, entities = link_entities(results)
+    targets = targets_of(figures)
+    history, tva = figure_links.result()
     return {
         "documents": [r.document for r in results],
         "sentences": [s for r in results for s in r.sentences],
@@ -41,9 +45,14 @@ def link_corpus(results: list[DocResult], errors: list[ErrorRow], known_links=No
         "mentions": mentions,
         "entities": entities,
         "figure_history": history,
-        "targets_vs_actuals": targets_vs_actuals(figures, docs, known_links),
+        "targets_vs_actuals": tva,
         "errors": errors,
     }
+
+
+def _figure_links(figures: list, docs: dict, known_links) -> tuple[list, list]:
+    """The figure series' statements and the targets vs actuals rows: what linking figures makes."""
+    return figure_history(figures, docs), targets_vs_actuals(figures, docs, known_links)
 
 
 GC_THRESHOLDS = (5000, 20, 20)  # Python's are (700, 10, 10)
@@ -91,12 +100,12 @@ def run_prepared(p: Prepared, out: Path, settings: Settings, jobs: int = 1, prog
         for r in results:  # here, not in the workers: a document taken from the cache is reported too
             if notice := date_notice(r.document, r.document.source):
                 print(notice, file=sys.stderr)
-        tables = link_corpus(results, errors, stamp.known_links() if stamp is not None else None)
+        tables = link_corpus(results, errors, stamp.known_links() if stamp is not None else None, jobs > 1)
         extra = {f"texts/{r.document.doc_id}.txt": s.text.encode("utf-8")
                  for r, s in _pairs(results, docs) if r.document.format not in ("txt", "md")}
         counts = summary_counts(tables)
         pre = {r.document.doc_id: r.rendered for r in results if r.rendered is not None}
-        write_kb(out, render_lazy(tables, xlsx=xlsx, pre=pre), extra)
+        write_kb(out, render_lazy(tables, xlsx=xlsx, pre=pre), extra, parallel=jobs > 1)
     if stamp is not None and not failed:  # a failure may be passing (memory ...): the next run retries it
         stamp.record(counts, (frozenset(d.doc_id for d in tables["documents"]), tables["targets_vs_actuals"]))
     return RunReport(results, errors, tables, counts)

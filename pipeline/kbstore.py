@@ -16,6 +16,8 @@ import sys
 import typing
 from pathlib import Path
 
+from .forked import Forked
+
 
 def _paths(out: Path) -> tuple[Path, Path]:
     return out.with_name(f".{out.name}.new"), out.with_name(f".{out.name}.old")
@@ -113,10 +115,14 @@ def recover(out: Path) -> None:
             _remove(p)
 
 
-def write_kb(out: Path, files: dict[str, bytes | typing.Callable[[], bytes]], extra: dict[str, bytes] | None = None
-             ) -> None:
+ASIDE = ("kb.json",)  # what a parallel write_kb renders in a forked child: the largest file, about half the work
+
+
+def write_kb(out: Path, files: dict[str, bytes | typing.Callable[[], bytes]], extra: dict[str, bytes] | None = None,
+             parallel: bool = False) -> None:
     """Write files (bytes, or functions giving them: see render_lazy) into a temporary folder (manifest
-    last, all fsynced) and swap it in place of out.
+    last, all fsynced) and swap it in place of out. parallel: the files of ASIDE are rendered and written
+    by a forked child (forked.py) while this process writes the others; the same files.
 
     The swap is one atomic renameat2(RENAME_EXCHANGE) where the OS has it, else two renames
     (out -> .out.old, .out.new -> out) that recover() completes after a crash.
@@ -127,20 +133,15 @@ def write_kb(out: Path, files: dict[str, bytes | typing.Callable[[], bytes]], ex
     new.mkdir(parents=True)
     allfiles = dict(files)
     allfiles.update(extra or {})
-    dirs = {new}
-    digests = {}
-    for name in sorted(allfiles):
-        p = new / name
-        if p.parent not in dirs:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            dirs.update(p.parents)
-        data = allfiles.pop(name)
-        data = data() if callable(data) else data  # rendered now, and let go once written
-        digests[name] = _write_synced(p, data)
-        del data
+    aside = {name: allfiles.pop(name) for name in ASIDE if name in allfiles}
+    child = Forked(_write_files, new, aside, parallel=parallel and bool(aside))
+    digests = _write_files(new, allfiles)
+    digests.update(child.result())
+    digests = dict(sorted(digests.items()))
     manifest = {"files": digests, "generator": "bulletin-pipeline"}
     _write_synced(new / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode())
-    for d in sorted((d for d in dirs if d == new or new in d.parents), key=lambda d: -len(d.parts)):
+    dirs = {new} | {p for name in digests for p in (new / name).parents if new in p.parents}
+    for d in sorted(dirs, key=lambda d: -len(d.parts)):
         _fsync_dir(d)
     if os.path.lexists(out):
         if _exchange(new, out):  # out is the new KB, .new the previous one
@@ -152,6 +153,19 @@ def write_kb(out: Path, files: dict[str, bytes | typing.Callable[[], bytes]], ex
     _fsync_dir(out.parent)
     if os.path.lexists(old):
         _remove(old)
+
+
+def _write_files(folder: Path, files: dict) -> dict[str, str]:
+    """Write each file (rendered now, and let go once written) under folder: name -> sha256."""
+    digests = {}
+    for name in sorted(files):
+        p = folder / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        data = files.pop(name)
+        data = data() if callable(data) else data
+        digests[name] = _write_synced(p, data)
+        del data
+    return digests
 
 
 def _write_synced(path: Path, data) -> str:
