@@ -76,6 +76,10 @@ class DocCache:
     def _path(self, key: str) -> Path:
         return self.dir / f"{key}{self.SUFFIX}"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under key (get() may still find it unreadable)."""
+        return self._path(key).is_file()
+
     def get(self, key: str) -> DocResult | None:
         """The cached result, or None when absent or unreadable (it will be recomputed and rewritten)."""
         self.used.add(key)

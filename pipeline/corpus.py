@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .config import Settings
+from . import entity_link
 from .entity_link import link_entities
 from .executor import process_all
 from .forked import Forked
@@ -95,7 +96,8 @@ def run_prepared(p: Prepared, out: Path, settings: Settings, jobs: int = 1, prog
     docs, errors, stamp = p.docs, list(p.errors), p.stamp
     with fewer_gc_passes():
         results, failed = process_all(docs, settings, jobs=jobs, progress=progress, engine=engine,
-                                      scheduler=scheduler, cache_dir=cache_dir, keep_sentences=xlsx)
+                                      scheduler=scheduler, cache_dir=cache_dir, keep_sentences=xlsx,
+                                      while_waiting=entity_link.ready)
         errors.extend(failed)
         for r in results:  # here, not in the workers: a document taken from the cache is reported too
             if notice := date_notice(r.document, r.document.source):

@@ -103,6 +103,16 @@ class _Owners:
         return min(eid for k, eid in found if k == longest)
 
 
+def ready() -> None:
+    """Load what clustering names reads (the dictionary's word frequencies: a common word is not a distinctive
+    name; the name rules and word lists), so that a run can do it while its workers compute."""
+    is_common("的")
+    is_place("")
+    canonical_enterprise("示例科技")
+    canonical_project("示例项目")
+    covered("产业")
+
+
 def link_entities(results) -> tuple[list[MentionRow], list[EntityRow]]:
     """Mentions with their entity_id, and one EntityRow per cluster (doc_count, first/last speech date)."""
     mentions = [m for r in results for m in r.mentions]

@@ -10,6 +10,7 @@ becomes an error row, and the run goes on.
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import sys
 import traceback
@@ -57,24 +58,39 @@ def _bar(total: int, progress: bool | None):
 
 
 def _windowed(submit: Callable[[list[SourceDoc]], list], docs: list[SourceDoc], window: int) -> Iterator:
-    """Results of submit()ted futures in input order, never more than ~window documents in flight."""
+    """Results of submit()ted futures in input order, never more than ~window documents in flight. The first
+    batch is submitted at once, before a result is asked for: the workers start while the caller goes on."""
     pending: deque = deque()
     batch = max(1, window // 2)
-    for i in range(0, len(docs), batch):
-        pending.extend(submit(docs[i:i + batch]))
-        while len(pending) > window - batch:
+    starts = range(0, len(docs), batch)
+    if starts:
+        pending.extend(submit(docs[:batch]))
+
+    def results() -> Iterator:
+        for k, i in enumerate(starts):
+            if k:
+                pending.extend(submit(docs[i:i + batch]))
+            while len(pending) > window - batch:
+                yield pending.popleft().result()
+        while pending:
             yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+
+    return results()
 
 
 def _run_local(docs: list[SourceDoc], settings, jobs: int) -> Iterator:
-    if jobs <= 1 or len(docs) <= 1:
-        for d in docs:
-            yield _safe(d, settings)
-        return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(docs))) as ex:
-        yield from _windowed(lambda b: [ex.submit(_safe, d, settings) for d in b], docs, jobs * WINDOW_PER_WORKER)
+    """Results in input order: here, one after another, with jobs 1; else from min(jobs, documents) worker
+    processes, started now (a single document too: it is computed while this process reads the cache)."""
+    if jobs <= 1 or not docs:
+        return (_safe(d, settings) for d in docs)
+    ex = ProcessPoolExecutor(max_workers=min(jobs, len(docs)))
+    results = _windowed(lambda b: [ex.submit(_safe, d, settings) for d in b], docs, jobs * WINDOW_PER_WORKER)
+
+    def closing() -> Iterator:
+        with ex:
+            yield from results
+
+    return closing()
 
 
 def _worker_fingerprint() -> str:
@@ -161,35 +177,41 @@ def _lean(result: DocResult, keep_sentences: bool, spill: _Spill) -> None:
 
 
 def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool | None = None,
-                engine: str = "local", scheduler: str | None = None, cache_dir=None, keep_sentences: bool = True):
+                engine: str = "local", scheduler: str | None = None, cache_dir=None, keep_sentences: bool = True,
+                while_waiting: Callable[[], object] | None = None):
     """(results, errors) in input order; cached documents are taken from cache_dir (None: no cache).
 
     keep_sentences=False lets go of each result's sentence rows once it is cached: its rendered text
     (write.prerender) writes sentences.csv and kb.json, nothing links sentences, and they are most of a
     corpus's rows (a writer that renders rows, kb.xlsx, keeps them). The rendered text itself is moved to
-    a temporary file as each result arrives (spill.py): a result's .rendered reads it back from there."""
+    a temporary file as each result arrives (spill.py): a result's .rendered reads it back from there.
+    while_waiting: called once the cached results are read, while workers may still be computing (what
+    the caller will need next, loaded meanwhile)."""
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: choose local or dask")
     bar = _bar(len(docs), progress)
     cache = DocCache(cache_dir, pipeline_fingerprint(settings)) if cache_dir is not None else None
     out: list[DocResult | ErrorRow | None] = [None] * len(docs)
-    keys: list[str | None] = [None] * len(docs)
-    todo: list[int] = []
-    spill = _Spill()
-    for i, d in enumerate(docs):
-        if cache is not None:
-            keys[i] = doc_key(d)
-            out[i] = cache.get(keys[i])
-        if out[i] is None:
-            todo.append(i)
-        else:
-            _lean(out[i], keep_sentences, spill)
-            settle()
-            bar.update(1)
+    keys = [doc_key(d) for d in docs] if cache is not None else [None] * len(docs)
+    todo = [i for i, k in enumerate(keys) if cache is None or not cache.has(k)]
     if engine == "dask" and todo:
         stream = _run_dask([docs[i] for i in todo], settings, jobs, scheduler)
-    else:
+    else:  # with --jobs 2+, workers are already at the new documents while the cached ones are read here
         stream = _run_local([docs[i] for i in todo], settings, jobs)
+    spill = _Spill()
+    unreadable = []
+    for i in sorted(set(range(len(docs))) - set(todo)):
+        out[i] = cache.get(keys[i])
+        if out[i] is None:  # an entry there but unreadable: computed again, after the others
+            unreadable.append(i)
+            continue
+        _lean(out[i], keep_sentences, spill)
+        settle()
+        bar.update(1)
+    if while_waiting is not None:
+        while_waiting()
+    todo += unreadable
+    stream = itertools.chain(stream, (_safe(docs[i], settings) for i in unreadable))
     for j, x in enumerate(stream):  # runs the stream to its end, so a cluster it started is closed
         i = todo[j]
         out[i] = x

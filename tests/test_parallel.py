@@ -106,6 +106,19 @@ def test_window_bounds_documents_in_flight(n, window):
     assert max(in_flight, default=0) <= max(window, 1)
 
 
+def test_the_first_batch_goes_out_before_a_result_is_asked_for():
+    """Workers start on new documents at once, while the caller reads the cached ones."""
+    log: list = []
+
+    def submit(batch):
+        log.extend(("submit", d) for d in batch)
+        return [_Done(d, log) for d in batch]
+
+    results = executor._windowed(submit, list(range(5)), 4)
+    assert log == [("submit", 0), ("submit", 1)]
+    assert list(results) == list(range(5))
+
+
 def test_bench_smoke(capsys, tmp_path):
     from pipeline.bench import main
 
