@@ -4,6 +4,7 @@ Shared by write.py and xlsx.py, so the CSVs and the workbook agree cell for cell
 """
 from __future__ import annotations
 
+import functools
 import json
 import typing
 from datetime import date
@@ -43,6 +44,7 @@ def jsonable(v):
     return v
 
 
+@functools.cache  # typing.get_type_hints reads the class's annotations anew each time: once per field
 def field_type(cls, name) -> tuple[str, str]:
     hint = typing.get_type_hints(cls)[name]
     args = [a for a in typing.get_args(hint) if a is not type(None)] or [hint]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import math
 import operator
@@ -284,7 +285,13 @@ def _prerendered_json(pre: typing.Mapping[str, bytes], mentions, indent: int) ->
     if indent != DOC_INDENT:
         raise ValueError(f"a document's record was prerendered at indent {DOC_INDENT}, not {indent}")
     yield pre["kb.json"]
-    yield from _list_chunks(mentions, indent + 2)
+    template = pre.get("kb.json mentions")
+    filled = _filled(template, _JSON_HOLE.encode("utf-8"), [_STR(r.entity_id).encode("utf-8") for r in mentions]
+                     ) if template is not None else None
+    if filled is not None:
+        yield filled
+    else:
+        yield from _list_chunks(mentions, indent + 2)
     yield pre["kb.json tail"]
 
 
@@ -310,7 +317,37 @@ def prerender(result) -> dict[str, bytes]:
         rows[name] = sorted(rows[name], key=lambda r: (r.start, r.end))
     chunks = list(_document_json(result.document, rows, DOC_INDENT))  # [..., head, "[]", tail]: no mentions
     out["kb.json"], out["kb.json tail"] = "".join(chunks[:-2]), chunks[-1]
+    holes = [dataclasses.replace(r, entity_id=_HOLE) for r in sorted(result.mentions, key=_MENTION_ORDER)]
+    csv, js = _csv_rows(m.MentionRow, holes), "".join(_list_chunks(holes, DOC_INDENT + 2))
+    if csv.count(_HOLE) == js.count(_JSON_HOLE) == len(holes):  # else (a NUL in a mention) rendered when linked
+        out["mentions"], out["kb.json mentions"] = csv, js
     return {name: text.encode("utf-8") for name, text in out.items()}
+
+
+# A document's mentions are rendered with it, their entity ids (which linking gives) left as holes to fill
+_HOLE = "\x00"
+_JSON_HOLE = _STR(_HOLE)
+_MENTION_ORDER = operator.attrgetter("start", "end", "type")  # within a document, as the mentions table
+
+
+def _filled(template: bytes, hole: bytes, values: list[bytes]) -> bytes | None:
+    """template with its holes filled by values in order; None when the counts differ."""
+    parts = template.split(hole)
+    if len(parts) != len(values) + 1:
+        return None
+    return b"".join(itertools.chain.from_iterable(zip(parts, values))) + parts[-1]
+
+
+def _mentions_csv(docs: list, pieces: list, by_doc: dict[str, list]) -> typing.Iterator[bytes]:
+    """mentions.csv from each document's rendered mentions, entity ids filled in (a document rendered
+    without them: its rows rendered here)."""
+    yield _csv_header(m.MentionRow).encode("utf-8")
+    hole = _HOLE.encode("utf-8")
+    for d, p in zip(docs, pieces):
+        rows = by_doc.get(d.doc_id, [])
+        template = p.get("mentions")
+        filled = _filled(template, hole, [r.entity_id.encode("utf-8") for r in rows]) if template is not None else None
+        yield filled if filled is not None else _csv_rows(m.MentionRow, rows).encode("utf-8")
 
 
 def render_lazy(tables: dict[str, list], xlsx: bool = True, pre: dict[str, typing.Mapping] | None = None
@@ -330,6 +367,11 @@ def render_lazy(tables: dict[str, list], xlsx: bool = True, pre: dict[str, typin
         if pre is not None and name in PER_DOCUMENT:
             files[f"{name}.csv"] = functools.partial(_joined, _csv_header(cls).encode("utf-8"),
                                                      [pre[d.doc_id] for d in docs], name)
+        elif pre is not None and name == "mentions":
+            by_doc: dict[str, list] = {}
+            for r in rows:
+                by_doc.setdefault(r.doc_id, []).append(r)
+            files["mentions.csv"] = functools.partial(_mentions_csv, docs, [pre[d.doc_id] for d in docs], by_doc)
         else:
             files[f"{name}.csv"] = functools.partial(_csv_chunks, cls, rows)
         resources.append({"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource",

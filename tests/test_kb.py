@@ -111,6 +111,19 @@ def test_prerendered_documents_write_the_bytes_of_every_row(tmp_path):
     odd.figures, odd.deadlines, odd.mentions = [], [], []
     odd.rendered = write.prerender(odd)
     results.append(odd)
+    # mentions with awkward strings (rendered with holes for their entity ids), and one with a NUL (rendered
+    # when linked instead)
+    for k, extra in enumerate(['引号"，逗号\r\n换行', "\x00"]):
+        other = copy.deepcopy(results[k + 1])
+        assert other.mentions
+        other.document = dataclasses.replace(other.document, doc_id=f"{k + 1}" * 16)
+        other.sentences = [dataclasses.replace(s, doc_id=f"{k + 1}" * 16) for s in other.sentences]
+        other.figures, other.deadlines = [], []
+        other.mentions = [dataclasses.replace(m, doc_id=f"{k + 1}" * 16, mention=m.mention + extra * (i % 2))
+                          for i, m in enumerate(other.mentions)]
+        other.rendered = write.prerender(other)
+        assert ("mentions" in other.rendered) == (extra != "\x00")
+        results.append(other)
     assert all(r.rendered is not None for r in results)
     plain = write.render(link_corpus(results, []))
     joined = {name: write._bytes(make()) for name, make in

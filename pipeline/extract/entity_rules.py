@@ -13,7 +13,7 @@ division-name suffixes in lexicons/place_suffixes.tsv.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -463,6 +463,7 @@ def _industry_longest_first() -> tuple[str, ...]:
     return tuple(sorted(_words()["industry"], key=lambda x: (-len(x), x)))
 
 
+@lru_cache(maxsize=1 << 16)  # linking asks it of every mention of the corpus, most of them names seen before
 def canonical_enterprise(surface: str) -> str:
     """Shortest distinctive name: 扬州安贝斯 -> 安贝斯, 汇美思毛绒玩具 -> 汇美思; 杭州合力, 旬阳烟厂, 华银科技 stay.
 
@@ -486,6 +487,7 @@ def canonical_enterprise(surface: str) -> str:
     return s
 
 
+@lru_cache(maxsize=1 << 16)  # as canonical_enterprise
 def canonical_project(surface: str) -> str:
     """Without quotes and spaces; a quoted name behind generic words stands alone (毛绒玩具文创产业“五大中心” ->
     五大中心)."""
