@@ -37,6 +37,8 @@ def _extract(a) -> int:
         print(f"error: {corpus / 'corpus.toml'}: not valid TOML ({e})", file=sys.stderr)
         return 1
     out, cache_dir = Path(a.out), None if a.no_cache else Path(a.cache)
+    if a.watch:
+        return _watch(a, corpus, out, cache_dir)
     try:
         with run_lock(out, wait=not a.no_wait):
             p = prepare(corpus, out, settings, cache_dir, a.xlsx)
@@ -49,15 +51,48 @@ def _extract(a) -> int:
     except RunLocked as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    print("\n".join(_summary(report, a.out)))
+    if report.errors:
+        return 1 if a.strict else 3
+    return 0
+
+
+def _summary(report, out) -> list[str]:
     c = report.counts
     lines = [f"documents   {c.get('documents', 0)}  (rejected inputs: {len(report.errors)})"]
     lines += [f"{k:<11} {c.get(k, 0)}" for k in ("sentences", "figures", "targets", "deadlines", "enterprises",
                                                  "projects", "series")]
-    lines.append(f"up to date  {a.out} (no bulletin and no rule changed since it was written)" if report.up_to_date
-                 else f"written to  {a.out}")
-    print("\n".join(lines))
-    if report.errors:
-        return 1 if a.strict else 3
+    lines.append(f"up to date  {out} (no bulletin and no rule changed since it was written)" if report.up_to_date
+                 else f"written to  {out}")
+    return lines
+
+
+def _watch(a, corpus: Path, out: Path, cache_dir: Path | None) -> int:
+    """extract --watch: the first round's summary as extract prints it, then a line per round."""
+    from .watch import watch  # lazy: the stages and models (corpus.py), as for a run with work to do
+
+    def report(n, r, seconds):
+        if n == 1:
+            print("\n".join(_summary(r, a.out)), flush=True)
+            print(f"watching    {corpus} every {a.interval:g} s (Ctrl-C stops)", flush=True)
+            return
+        c = r.counts
+        what = "up to date" if r.up_to_date else "written to"
+        print(f"round {n:<5} {what} {a.out} in {seconds:.2f} s: {c.get('documents', 0)} documents, "
+              f"{c.get('figures', 0)} figures, {c.get('enterprises', 0)} enterprises, "
+              f"{c.get('projects', 0)} projects, rejected inputs {len(r.errors)}", flush=True)
+
+    def settings_of():
+        return load_settings(corpus, segmenter=a.segmenter, city=a.city, ner=False if a.no_ner else None)
+
+    try:
+        watch(corpus, out, settings_of, jobs=a.jobs, cache_dir=cache_dir, xlsx=a.xlsx, interval=a.interval,
+              report=report)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+    except (ConfigError, tomllib.TOMLDecodeError) as e:
+        print(f"error: {corpus / 'corpus.toml'}: {e}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -122,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "much as linking the corpus, so it is written only when asked)")
     e.add_argument("--no-wait", action="store_true",
                    help="when another run is writing the same --out, exit 1 at once instead of waiting for it")
+    e.add_argument("--watch", action="store_true",
+                   help="stay up and run again whenever an input (or corpus.toml) changes, in this process: "
+                        "the segmenter, models and rules are loaded once, so a new text costs about its own "
+                        "work (Ctrl-C stops; every round takes the run lock and writes the KB as a run does)")
+    e.add_argument("--interval", type=float, default=1.0,
+                   help="with --watch: seconds between two looks at the corpus folder (default 1)")
     e.set_defaults(func=_extract)
     v = sub.add_parser("eval", help="score the bulletins' extracted/ and the work reports against their gold "
                                     "annotations", epilog=EVAL_EPILOG,

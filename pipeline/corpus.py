@@ -11,8 +11,8 @@ import gc
 import sys
 from pathlib import Path
 
-from .config import Settings
 from . import entity_link
+from .config import Settings
 from .entity_link import link_entities
 from .executor import process_all
 from .forked import Forked
@@ -20,23 +20,24 @@ from .link import figure_history, targets_of, targets_vs_actuals
 from .metadata import date_notice
 from .model import DocResult, ErrorRow
 from .runlock import run_lock
-from .runstamp import Prepared, RunReport, prepare, up_to_date
 from .kbstore import write_kb
+from .runstamp import Prepared, RunReport, prepare, up_to_date
 from .write import render_lazy
 
 
 def link_corpus(results: list[DocResult], errors: list[ErrorRow], known_links=None, parallel: bool = False
                 ) -> dict[str, list]:
     """Corpus stages: entities across documents, figure series, targets vs actuals (known_links: the last
-    run's, see link.targets_vs_actuals). parallel: the figures' links (series, targets vs actuals) in a
+    run's, see link.targets_vs_actuals). parallel: the figure series and targets vs actuals each in a
     forked child (forked.py) while this process clusters entities; the same tables."""
     results = sorted(results, key=lambda r: r.document.doc_id)
     figures = [f for r in results for f in r.figures]
     docs = {r.document.doc_id: r.document for r in results}
-    figure_links = Forked(_figure_links, figures, docs, known_links, parallel=parallel)
+    series = Forked(figure_history, figures, docs, parallel=parallel)
+    tva = Forked(targets_vs_actuals, figures, docs, known_links, parallel=parallel)
     mentions, entities = link_entities(results)
     targets = targets_of(figures)
-    history, tva = figure_links.result()
+    history, tva = series.result(), tva.result()
     return {
         "documents": [r.document for r in results],
         "sentences": [s for r in results for s in r.sentences],
@@ -49,11 +50,6 @@ def link_corpus(results: list[DocResult], errors: list[ErrorRow], known_links=No
         "targets_vs_actuals": tva,
         "errors": errors,
     }
-
-
-def _figure_links(figures: list, docs: dict, known_links) -> tuple[list, list]:
-    """The figure series' statements and the targets vs actuals rows: what linking figures makes."""
-    return figure_history(figures, docs), targets_vs_actuals(figures, docs, known_links)
 
 
 GC_THRESHOLDS = (5000, 20, 20)  # Python's are (700, 10, 10)
@@ -89,15 +85,16 @@ def run(corpus: Path, out: Path, settings: Settings, jobs: int = 1, progress: bo
 
 def run_prepared(p: Prepared, out: Path, settings: Settings, jobs: int = 1, progress: bool | None = None,
                  engine: str = "local", scheduler: str | None = None, cache_dir: Path | None = None,
-                 xlsx: bool = False) -> RunReport:
-    """The run of inputs already read by runstamp.prepare; the caller holds out's run lock."""
+                 xlsx: bool = False, kept: dict | None = None) -> RunReport:
+    """The run of inputs already read by runstamp.prepare; the caller holds out's run lock. kept: see
+    executor.process_all (a process that runs again and again keeps its last results)."""
     if p.counts is not None:
         return up_to_date(p)
     docs, errors, stamp = p.docs, list(p.errors), p.stamp
     with fewer_gc_passes():
         results, failed = process_all(docs, settings, jobs=jobs, progress=progress, engine=engine,
                                       scheduler=scheduler, cache_dir=cache_dir, keep_sentences=xlsx,
-                                      while_waiting=entity_link.ready)
+                                      while_waiting=entity_link.ready, kept=kept)
         errors.extend(failed)
         for r in results:  # here, not in the workers: a document taken from the cache is reported too
             if notice := date_notice(r.document, r.document.source):

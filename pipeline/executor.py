@@ -23,7 +23,7 @@ from tqdm import tqdm
 from .cache import DocCache, code_fingerprint, doc_key, pipeline_fingerprint
 from .model import DocResult, ErrorRow, SourceDoc
 from .runner import process_document
-from .spill import SpillFile
+from .spill import SpillFile, Spilled
 from .write import prerender
 
 WINDOW_PER_WORKER = 4  # documents in flight per worker: enough to hide hand-over latency, small enough to bound memory
@@ -162,7 +162,7 @@ class _Spill:
         self.file: SpillFile | None = None
 
     def __call__(self, result: DocResult) -> None:
-        if result.rendered is not None:
+        if result.rendered is not None and not isinstance(result.rendered, Spilled):  # (kept from a last run)
             if self.file is None:
                 self.file = SpillFile()
             result.rendered = self.file.add(result.rendered)
@@ -178,7 +178,7 @@ def _lean(result: DocResult, keep_sentences: bool, spill: _Spill) -> None:
 
 def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool | None = None,
                 engine: str = "local", scheduler: str | None = None, cache_dir=None, keep_sentences: bool = True,
-                while_waiting: Callable[[], object] | None = None):
+                while_waiting: Callable[[], object] | None = None, kept: dict | None = None):
     """(results, errors) in input order; cached documents are taken from cache_dir (None: no cache).
 
     keep_sentences=False lets go of each result's sentence rows once it is cached: its rendered text
@@ -186,14 +186,18 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
     corpus's rows (a writer that renders rows, kb.xlsx, keeps them). The rendered text itself is moved to
     a temporary file as each result arrives (spill.py): a result's .rendered reads it back from there.
     while_waiting: called once the cached results are read, while workers may still be computing (what
-    the caller will need next, loaded meanwhile)."""
+    the caller will need next, loaded meanwhile). kept: the results of this process's last run by document
+    key (a resident run: watch.py), taken as they are before the cache is asked; refilled with this run's."""
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: choose local or dask")
     bar = _bar(len(docs), progress)
     cache = DocCache(cache_dir, pipeline_fingerprint(settings)) if cache_dir is not None else None
     out: list[DocResult | ErrorRow | None] = [None] * len(docs)
-    keys = [doc_key(d) for d in docs] if cache is not None else [None] * len(docs)
-    todo = [i for i, k in enumerate(keys) if cache is None or not cache.has(k)]
+    keys = [doc_key(d) for d in docs] if cache is not None or kept is not None else [None] * len(docs)
+    last, kept = (kept or {}).copy(), kept
+    if kept is not None:
+        kept.clear()
+    todo = [i for i, k in enumerate(keys) if k not in last and (cache is None or not cache.has(k))]
     if engine == "dask" and todo:
         stream = _run_dask([docs[i] for i in todo], settings, jobs, scheduler)
     else:  # with --jobs 2+, workers are already at the new documents while the cached ones are read here
@@ -201,7 +205,12 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
     spill = _Spill()
     unreadable = []
     for i in sorted(set(range(len(docs))) - set(todo)):
-        out[i] = cache.get(keys[i])
+        if keys[i] in last:
+            out[i] = last[keys[i]]
+            if cache is not None:
+                cache.used.add(keys[i])  # not pruned: it is this run's too
+        else:
+            out[i] = cache.get(keys[i])
         if out[i] is None:  # an entry there but unreadable: computed again, after the others
             unreadable.append(i)
             continue
@@ -226,6 +235,8 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
     bar.close()
     if cache is not None:
         cache.prune()
+    if kept is not None:
+        kept.update((k, x) for k, x in zip(keys, out) if isinstance(x, DocResult))
     results = [x for x in out if isinstance(x, DocResult)]
     errors = [x for x in out if isinstance(x, ErrorRow)]
     return results, errors
