@@ -198,10 +198,12 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
     if kept is not None:
         kept.clear()
     todo = [i for i, k in enumerate(keys) if k not in last and (cache is None or not cache.has(k))]
+    reads = len(docs) - len(todo) - sum(1 for k in keys if k in last)
     if engine == "dask" and todo:
         stream = _run_dask([docs[i] for i in todo], settings, jobs, scheduler)
     else:  # with --jobs 2+, workers are already at the new documents while the cached ones are read here
-        stream = _run_local([docs[i] for i in todo], settings, jobs)
+        # (one new document and nothing to read: computed here, no worker to start)
+        stream = _run_local([docs[i] for i in todo], settings, jobs if len(todo) > 1 or reads else 1)
     spill = _Spill()
     unreadable = []
     for i in sorted(set(range(len(docs))) - set(todo)):

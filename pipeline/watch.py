@@ -18,6 +18,7 @@ from typing import Callable
 from .cache import pipeline_fingerprint
 from .config import Settings
 from .corpus import run_prepared
+from .executor import process_all
 from .inputs import CONFIG_NAME, discover
 from .model import SourceDoc
 from .runlock import run_lock
@@ -75,7 +76,9 @@ def watch(corpus: Path, out: Path, settings_of: Callable[[], Settings], *, jobs:
             p = prepare(corpus, out, settings, cache_dir, xlsx)
             result = up_to_date(p) if p.counts is not None else run_prepared(
                 p, out, settings, jobs=jobs, progress=False, cache_dir=cache_dir, xlsx=xlsx, kept=kept)
+            if result.up_to_date and not kept and cache_dir is not None:  # results it did not need: read, kept
+                process_all(p.docs, settings, progress=False, cache_dir=cache_dir, keep_sentences=xlsx, kept=kept)
+        if n == 0:  # once, before the next round's workers are forked from this process (and before it
+            warm_up(settings)  # says it is watching)
         seen, n = now, n + 1
         report(n, result, time.perf_counter() - t0)
-        if n == 1:
-            warm_up(settings)  # once, before the next round's workers are forked from this process

@@ -126,7 +126,7 @@ def test_bench_smoke(capsys, tmp_path):
     out = capsys.readouterr().out
     for label in ("corpus ", "jieba.lcut ", "baseline again", "jobs 1 ", "jobs 1 no-ner ", "jobs 2 ", "full ", "rerun ",
                   "identical   yes", "one changed ", "ratio jobs1/jieba", "ratio model/rules", "ratio jobs2/jobs1",
-                  "ratio rerun/full", "ratio changed/full", "peak RSS "):
+                  "ratio rerun/full", "ratio changed/full", "watched ", "ratio watched/full", "peak RSS "):
         assert label in out, f"{label!r} missing from bench output:\n{out}"
     assert "chars/s" in out
 

@@ -133,3 +133,23 @@ def test_the_command_line_watches_until_interrupted(corpus, tmp_path):
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=60)
     assert "stopped" in out and proc.returncode == 0
+
+
+def test_a_watch_over_an_up_to_date_kb_reads_the_cache_once(corpus, tmp_path, spied):
+    """Started on a KB that is up to date, the first round writes nothing but reads the results once, so
+    that the next round, after an edit, recomputes the edited text alone and reads nothing back."""
+    settings = load_settings(None, ner=False)
+    out, cache = tmp_path / "kb", tmp_path / "cache"
+    run(corpus, out, settings, progress=False, cache_dir=cache)
+    p = sorted(corpus.iterdir())[0]
+    seen = []
+
+    def report(n, result, seconds):
+        seen.append((n, result.up_to_date, len(spied["read"]), list(spied["processed"])))
+        spied["read"].clear()
+        spied["processed"].clear()
+
+    spied["processed"].clear()
+    watch(corpus, out, lambda: settings, cache_dir=cache, report=report, rounds=2,
+          sleep=lambda _: p.write_text(p.read_text(encoding="utf-8") + "\n全年新增企业12户。\n", encoding="utf-8"))
+    assert seen == [(1, True, 3, []), (2, False, 0, [p.name])]
