@@ -85,9 +85,16 @@ def _watch(a, corpus: Path, out: Path, cache_dir: Path | None) -> int:
     def settings_of():
         return load_settings(corpus, segmenter=a.segmenter, city=a.city, ner=False if a.no_ner else None)
 
+    def failed(e):
+        print(f"error: this round failed ({type(e).__name__}: {e}); {a.out} is as the last round wrote it, "
+              "and the next change is tried again", file=sys.stderr, flush=True)
+
+    if a.engine != "local":
+        print("error: --watch runs the per-document stages here (--engine local), not on dask", file=sys.stderr)
+        return 1
     try:
         watch(corpus, out, settings_of, jobs=a.jobs, cache_dir=cache_dir, xlsx=a.xlsx, interval=a.interval,
-              report=report)
+              report=report, failed=failed)
     except KeyboardInterrupt:
         print("stopped", flush=True)
     except (ConfigError, tomllib.TOMLDecodeError) as e:

@@ -57,10 +57,12 @@ def warm_up(settings: Settings) -> None:
 def watch(corpus: Path, out: Path, settings_of: Callable[[], Settings], *, jobs: int = 1,
           cache_dir: Path | None = None, xlsx: bool = False, interval: float = 1.0,
           report: Callable[[int, RunReport, float], None] = lambda n, r, s: None,
-          rounds: int | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+          rounds: int | None = None, sleep: Callable[[float], None] = time.sleep,
+          failed: Callable[[Exception], None] = lambda e: None) -> None:
     """Run, then run again whenever snapshot() changes, until `rounds` rounds are done (None: until
-    interrupted). report(round, its RunReport, its seconds) after each round. settings_of() is asked each
-    round, so that an edited corpus.toml takes effect."""
+    interrupted). report(round, its RunReport, its seconds) after each round; failed(exception) for a
+    round that raised after the first (the KB stays as the last round wrote it; the next change tries
+    again). settings_of() is asked each round, so that an edited corpus.toml takes effect."""
     seen, n, kept, kept_for = None, 0, {}, None  # kept: the last round's results by document key, and for what
     while rounds is None or n < rounds:
         now = snapshot(corpus, out)
@@ -68,17 +70,26 @@ def watch(corpus: Path, out: Path, settings_of: Callable[[], Settings], *, jobs:
             sleep(interval)
             continue
         t0 = time.perf_counter()
-        settings = settings_of()
-        if (fp := pipeline_fingerprint(settings)) != kept_for:  # other settings (or code): other results
+        try:
+            settings = settings_of()
+            if (fp := pipeline_fingerprint(settings)) != kept_for:  # other settings (or code): other results
+                kept.clear()
+                kept_for = fp
+            with run_lock(out, wait=True):
+                p = prepare(corpus, out, settings, cache_dir, xlsx)
+                result = up_to_date(p) if p.counts is not None else run_prepared(
+                    p, out, settings, jobs=jobs, progress=False, cache_dir=cache_dir, xlsx=xlsx, kept=kept)
+                if result.up_to_date and not kept and cache_dir is not None:  # results not needed: read, kept
+                    process_all(p.docs, settings, progress=False, cache_dir=cache_dir, keep_sentences=xlsx,
+                                kept=kept)
+            if n == 0:  # once, before the next round's workers are forked from this process (and before it
+                warm_up(settings)  # says it is watching)
+        except Exception as e:  # noqa: BLE001 - a failed round (a bad corpus.toml, a full disk) is reported;
+            if n == 0:  # the watch goes on and tries again at the next change. The first round must work.
+                raise
             kept.clear()
-            kept_for = fp
-        with run_lock(out, wait=True):
-            p = prepare(corpus, out, settings, cache_dir, xlsx)
-            result = up_to_date(p) if p.counts is not None else run_prepared(
-                p, out, settings, jobs=jobs, progress=False, cache_dir=cache_dir, xlsx=xlsx, kept=kept)
-            if result.up_to_date and not kept and cache_dir is not None:  # results it did not need: read, kept
-                process_all(p.docs, settings, progress=False, cache_dir=cache_dir, keep_sentences=xlsx, kept=kept)
-        if n == 0:  # once, before the next round's workers are forked from this process (and before it
-            warm_up(settings)  # says it is watching)
+            seen = now
+            failed(e)
+            continue
         seen, n = now, n + 1
         report(n, result, time.perf_counter() - t0)

@@ -153,3 +153,23 @@ def test_a_watch_over_an_up_to_date_kb_reads_the_cache_once(corpus, tmp_path, sp
     watch(corpus, out, lambda: settings, cache_dir=cache, report=report, rounds=2,
           sleep=lambda _: p.write_text(p.read_text(encoding="utf-8") + "\n全年新增企业12户。\n", encoding="utf-8"))
     assert seen == [(1, True, 3, []), (2, False, 0, [p.name])]
+
+
+def test_a_failed_round_is_reported_and_the_next_change_tried_again(corpus, tmp_path):
+    """A round that raises (here: corpus.toml broken) leaves the KB as it was and the watch goes on."""
+    out, cache = tmp_path / "kb", tmp_path / "cache"
+    toml = corpus / "corpus.toml"
+    steps = [lambda: toml.write_text("city = [broken\n", encoding="utf-8"),
+             lambda: toml.write_text('city = "安康市"\n', encoding="utf-8")]
+    reports, failures = [], []
+
+    def settings_of():
+        return load_settings(corpus, ner=False)
+
+    def sleep(_):
+        if steps:
+            steps.pop(0)()
+
+    watch(corpus, out, settings_of, cache_dir=cache, rounds=2, sleep=sleep,
+          report=lambda n, r, s: reports.append(n), failed=lambda e: failures.append(type(e).__name__))
+    assert reports == [1, 2] and failures == ["TOMLDecodeError"]
