@@ -258,3 +258,51 @@ def test_rules_compiled_by_re_match_as_regex_does():
             assert [(m.span(), m.groups()) for m in rx.finditer(t)] == \
                    [(m.span(), m.groups()) for m in slow.finditer(t)], (name, t)
             assert bool(rx.fullmatch(t)) == bool(slow.fullmatch(t)), (name, t)
+
+
+def test_the_gazetteer_finds_what_the_sentence_by_sentence_loop_finds():
+    """_gazetteer looks each name up once in the joined document; the candidates are those of looking every
+    name up in every sentence in turn (the loop it replaced), on random sentences and names."""
+    import random
+
+    from pipeline.extract import entities as ent
+    from pipeline.extract.entity_rules import Candidate
+
+    def plain(texts, found, names):
+        ordered = sorted(names, key=lambda x: (-len(x), x))
+        out = []
+        for text, cands in zip(texts, found):
+            add = []
+            for n in ordered:
+                i = text.find(n)
+                while i >= 0:
+                    c = Candidate(i, i + len(n), "enterprise", "gazetteer", "gazetteer")
+                    i = text.find(n, i + len(n))
+                    if not any(ent._overlaps(c, k) for k in cands + add):
+                        add.append(c)
+            out.append(cands + add)
+        return out
+
+    rng = random.Random(4)
+    alphabet = "汇美思安贝斯科技集团\n"
+    for _ in range(300):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(rng.randint(1, 6))]
+        names = {"".join(rng.choice(alphabet[:-1]) for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(0, 5))}
+        found = [[] for _ in texts]
+        # the names as the rules' strong enterprise candidates of the first sentence that holds them
+        for n in names:
+            k = next((k for k, t in enumerate(texts) if n in t), None)
+            if k is not None:
+                i = texts[k].find(n)
+                found[k].append(Candidate(i, i + len(n), "enterprise", "rule", "company_suffix"))
+        monkey = dict(canonical_enterprise=lambda s: s, is_common=lambda s: False, is_place=lambda s: False,
+                      is_generic=lambda s: False)
+        saved = {k: getattr(ent, k) for k in monkey}
+        try:
+            for k, v in monkey.items():
+                setattr(ent, k, v)
+            got = ent._gazetteer(texts, [list(f) for f in found])
+        finally:
+            for k, v in saved.items():
+                setattr(ent, k, v)
+        assert got == plain(texts, [list(f) for f in found], {t[c.start:c.end] for t, f in zip(texts, found) for c in f})

@@ -9,6 +9,8 @@ their sentence; stages.py turns them into rows.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from ..model import LocalMention, Sentence
 from .entity_candidates import MAX_SIZE, loose_candidates
 from .entity_finders import _dedupe, rule_candidates
@@ -109,16 +111,35 @@ def _gazetteer(texts: list[str], found: list[list[Candidate]]) -> list[list[Cand
                     if not is_place(core) and not is_generic(core):
                         names.add(core)
     ordered = sorted(names, key=lambda x: (-len(x), x))
+    # each name looked for once in the document (its sentences joined by a line break, which no name holds),
+    # its places given back to their sentences; then each sentence as before: names longest first, each
+    # name's places in order, a place kept unless it overlaps a candidate already there
+    starts, pos = [], 0
+    for text in texts:
+        starts.append(pos)
+        pos += len(text) + 1
+    joined = "\n".join(texts)
+    places: list[list[tuple[int, int, int]]] = [[] for _ in texts]  # per sentence: (name's rank, start, end)
+    for rank, n in enumerate(ordered):
+        if "\n" in n:  # (not in a name the rules find, but then: sentence by sentence)
+            for k, text in enumerate(texts):
+                i = text.find(n)
+                while i >= 0:
+                    places[k].append((rank, i, i + len(n)))
+                    i = text.find(n, i + len(n))
+            continue
+        i = joined.find(n)
+        while i >= 0:
+            k = bisect_right(starts, i) - 1
+            places[k].append((rank, i - starts[k], i - starts[k] + len(n)))
+            i = joined.find(n, i + len(n))
     out = []
-    for text, cands in zip(texts, found):
+    for cands, found_here in zip(found, places):
         add = []
-        for n in ordered:
-            i = text.find(n)
-            while i >= 0:
-                c = Candidate(i, i + len(n), "enterprise", "gazetteer", "gazetteer")
-                i = text.find(n, i + len(n))
-                if not any(_overlaps(c, k) for k in cands + add):
-                    add.append(c)
+        for _, a, b in found_here:  # in rank order, then by position: the order of the loops they replace
+            c = Candidate(a, b, "enterprise", "gazetteer", "gazetteer")
+            if not any(_overlaps(c, k) for k in cands + add):
+                add.append(c)
         out.append(cands + add)
     return out
 
