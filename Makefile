@@ -10,10 +10,11 @@ GOLD_REPORTS ?= ../shared/gold_reports
 REPORTS ?= ../shared/corpus_reports/texts
 CHECK_FLAGS ?=
 
-.PHONY: help extract test test-slow eval check-reports eval-lodo train pkuseg bench notebooks lock clean-venv
+.PHONY: help extract watch test test-slow eval check-reports eval-lodo train pkuseg bench notebooks lock clean-venv
 
 help:
 	@echo "make extract    set up .venv and write $(OUT)/ from $(CORPUS)/ (exit 3 from the pipeline = some inputs rejected: a warning)"
+	@echo "make watch      make extract, then stay up and write $(OUT)/ again whenever a text in $(CORPUS)/ changes (Ctrl-C stops)"
 	@echo "make test       set up .venv and run the test suite (also run by CI)"
 	@echo "make eval       score both development sets: the existing $(OUT)/ against tests/gold/ (not re-run),"
 	@echo "                and the work reports of $(GOLD_REPORTS) (extracted into .cache/eval/, cached;"
@@ -37,6 +38,9 @@ $(STAMP): requirements.lock pyproject.toml
 extract: $(STAMP)
 	@$(BIN)/python -m pipeline extract $(CORPUS) --out $(OUT) --jobs $(JOBS) --xlsx; rc=$$?; \
 	if [ $$rc -eq 3 ]; then echo "warning: some inputs were rejected, see $(OUT)/errors.csv"; exit 0; fi; exit $$rc
+
+watch: $(STAMP)
+	$(BIN)/python -m pipeline extract $(CORPUS) --out $(OUT) --jobs $(JOBS) --xlsx --watch
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
