@@ -125,3 +125,19 @@ def test_training_is_reproducible(tmp_path):
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())}
 
     assert digest(tmp_path / "a") == digest(tmp_path / "b")
+
+
+def test_a_documents_spans_scored_at_once_are_scored_as_one_at_a_time():
+    """scores() (the spans of a document grouped by their number of features, one numpy pass per group)
+    gives score_each's numbers bit for bit, on every candidate span of the five bulletins' sentences."""
+    from pathlib import Path
+
+    weights = entity_model.shipped_predictor().weights
+    rows = []
+    for p in sorted((Path(__file__).resolve().parent.parent / "corpus").glob("*.txt")):
+        for line in p.read_text(encoding="utf-8").splitlines()[:60]:
+            if line.strip():
+                rows += entity_model.sentence_rows(sentence_of(line.strip()))[1]
+    assert len({len(r) for r in rows}) > 3 and len(rows) > 500
+    batched = entity_model.scores(weights, rows)
+    assert batched.tolist() == [p.tolist() for p in entity_model.score_each(weights, rows)]

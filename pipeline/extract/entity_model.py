@@ -176,23 +176,47 @@ class Predictor:
         self.min_score = min_score
 
     def __call__(self, sentences: list[Sentence], asks: list | None = None):
-        out = []
         doc_text = doc_text_of(sentences)
+        asked = []  # (sentence index, its spans) in order, and all their hashed features
+        rows: list[list[int]] = []
         for k, sent in enumerate(sentences):
             spans = None if asks is None else asks[k]
-            if spans is not None and not spans:
-                out.append([])
-                continue
-            spans, rows = sentence_rows(sent, spans, doc_text=doc_text)
-            res = []
-            for (a, b), idx in zip(spans, rows):
-                z = self.weights[idx].sum(axis=0)
-                p = 1.0 / (1.0 + numpy.exp(-z))
+            if spans is None or spans:
+                spans, r = sentence_rows(sent, spans, doc_text=doc_text)
+                asked.append((k, spans))
+                rows += r
+        probs = scores(self.weights, rows)  # the document's spans in one pass
+        keep, values = (probs >= self.min_score).tolist(), probs.tolist()
+        out: list[list] = [[] for _ in sentences]
+        n = 0
+        for k, spans in asked:
+            res = out[k]
+            for a, b in spans:
                 for j, label in enumerate(LABELS):
-                    if p[j] >= self.min_score:
-                        res.append((a, b, label, round(float(p[j]), 6)))
-            out.append(res)
+                    if keep[n][j]:
+                        res.append((a, b, label, round(values[n][j], 6)))
+                n += 1
         return out
+
+
+def scores(weights: numpy.ndarray, rows: list[list[int]]) -> numpy.ndarray:
+    """Each span's probability per label, (spans, labels), from its hashed features: the spans with the same
+    number of features in one pass each. The numbers are score_each's, bit for bit (numpy sums a span's
+    rows the same way alone or in a batch of equal length; a test compares on the development texts): a
+    document's few thousand spans in a few dozen numpy calls, not a few per span."""
+    out = numpy.empty((len(rows), len(LABELS)), dtype=weights.dtype)
+    by_size: dict[int, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_size.setdefault(len(r), []).append(i)
+    for size, ids in by_size.items():
+        idx = numpy.array([rows[i] for i in ids], dtype=numpy.int64).reshape(len(ids), size)
+        out[ids] = 1.0 / (1.0 + numpy.exp(-weights[idx].sum(axis=1)))
+    return out
+
+
+def score_each(weights: numpy.ndarray, rows: list[list[int]]) -> list[numpy.ndarray]:
+    """The plain version of scores(): one span at a time."""
+    return [1.0 / (1.0 + numpy.exp(-weights[idx].sum(axis=0))) for idx in rows]
 
 
 def save(weights: numpy.ndarray, out: Path, meta: dict) -> None:
