@@ -85,9 +85,10 @@ def run(corpus: Path, out: Path, settings: Settings, jobs: int = 1, progress: bo
 
 def run_prepared(p: Prepared, out: Path, settings: Settings, jobs: int = 1, progress: bool | None = None,
                  engine: str = "local", scheduler: str | None = None, cache_dir: Path | None = None,
-                 xlsx: bool = False, kept: dict | None = None) -> RunReport:
+                 xlsx: bool = False, kept: dict | None = None, noticed: set | None = None) -> RunReport:
     """The run of inputs already read by runstamp.prepare; the caller holds out's run lock. kept: see
-    executor.process_all (a process that runs again and again keeps its last results)."""
+    executor.process_all (a process that runs again and again keeps its last results); noticed: the
+    documents whose notices (a missing speech date) such a process has printed already, not printed again."""
     if p.counts is not None:
         return up_to_date(p)
     docs, errors, stamp = p.docs, list(p.errors), p.stamp
@@ -97,8 +98,12 @@ def run_prepared(p: Prepared, out: Path, settings: Settings, jobs: int = 1, prog
                                       while_waiting=entity_link.ready, kept=kept)
         errors.extend(failed)
         for r in results:  # here, not in the workers: a document taken from the cache is reported too
+            if noticed is not None and r.document.doc_id in noticed:
+                continue
             if notice := date_notice(r.document, r.document.source):
                 print(notice, file=sys.stderr)
+            if noticed is not None:
+                noticed.add(r.document.doc_id)
         tables = link_corpus(results, errors, stamp.known_links() if stamp is not None else None, jobs > 1)
         extra = {f"texts/{r.document.doc_id}.txt": s.text.encode("utf-8")
                  for r, s in _pairs(results, docs) if r.document.format not in ("txt", "md")}

@@ -64,6 +64,7 @@ def watch(corpus: Path, out: Path, settings_of: Callable[[], Settings], *, jobs:
     round that raised after the first (the KB stays as the last round wrote it; the next change tries
     again). settings_of() is asked each round, so that an edited corpus.toml takes effect."""
     seen, n, kept, kept_for = None, 0, {}, None  # kept: the last round's results by document key, and for what
+    noticed: set[str] = set()  # documents whose date notice was printed (once per watch, not once per round)
     while rounds is None or n < rounds:
         now = snapshot(corpus, out)
         if now == seen:
@@ -74,11 +75,13 @@ def watch(corpus: Path, out: Path, settings_of: Callable[[], Settings], *, jobs:
             settings = settings_of()
             if (fp := pipeline_fingerprint(settings)) != kept_for:  # other settings (or code): other results
                 kept.clear()
+                noticed.clear()
                 kept_for = fp
             with run_lock(out, wait=True):
                 p = prepare(corpus, out, settings, cache_dir, xlsx)
                 result = up_to_date(p) if p.counts is not None else run_prepared(
-                    p, out, settings, jobs=jobs, progress=False, cache_dir=cache_dir, xlsx=xlsx, kept=kept)
+                    p, out, settings, jobs=jobs, progress=False, cache_dir=cache_dir, xlsx=xlsx, kept=kept,
+                    noticed=noticed)
                 if result.up_to_date and not kept and cache_dir is not None:  # results not needed: read, kept
                     process_all(p.docs, settings, progress=False, cache_dir=cache_dir, keep_sentences=xlsx,
                                 kept=kept)

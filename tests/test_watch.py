@@ -173,3 +173,14 @@ def test_a_failed_round_is_reported_and_the_next_change_tried_again(corpus, tmp_
     watch(corpus, out, settings_of, cache_dir=cache, rounds=2, sleep=sleep,
           report=lambda n, r, s: reports.append(n), failed=lambda e: failures.append(type(e).__name__))
     assert reports == [1, 2] and failures == ["TOMLDecodeError"]
+
+
+def test_a_date_notice_is_printed_once_per_watch(corpus, tmp_path, capsys):
+    """A text without a speech date is reported on stderr in the first round, not again in every round."""
+    (corpus / "undated.txt").write_text("全市规上工业增加值增长5%。\n", encoding="utf-8")
+    p = sorted(corpus.glob("0*.txt"))[0]
+    settings = load_settings(None, ner=False)
+    watch(corpus, tmp_path / "kb", lambda: settings, cache_dir=tmp_path / "cache", rounds=3,
+          sleep=lambda _: p.write_text(p.read_text(encoding="utf-8") + "\n全年新增企业12户。\n", encoding="utf-8"))
+    err = capsys.readouterr().err
+    assert err.count("undated.txt") == 1, err
