@@ -52,15 +52,17 @@ def link_corpus(results: list[DocResult], errors: list[ErrorRow], known_links=No
     }
 
 
-GC_THRESHOLDS = (5000, 20, 20)  # Python's are (700, 10, 10)
+GC_THRESHOLDS = (100_000, 50, 50)  # Python's are (700, 10, 10)
 
 
 @contextlib.contextmanager
 def fewer_gc_passes():
     """Cyclic garbage collection less often while a run builds its rows. The rows hold no cycles
     (reference counting frees them), yet each collection walks every live one, and a run keeps a whole
-    corpus of them: at Python's thresholds the walks were 4-5 % of a run, at these and with what is done
-    frozen (executor.settle) about 2 % (0.25-0.3 s of 14 on the 120 real texts with --jobs 1). Worker
+    corpus of them: at Python's thresholds the walks were 4-5 % of a run; with what is done frozen
+    (executor.settle), 0.24 s of 14 on the 120 real texts with --jobs 1 at (5000, 20, 20) and 0.02 s (two
+    collections) at these. A gen-0 pass every 100,000 container allocations holds at most that many
+    objects of cyclic garbage a little longer: a document makes none (a test checks). Worker
     processes forked for --jobs inherit the setting. What the run freezes out of the collector's walks as
     each document is done (executor.settle) is unfrozen when it ends."""
     old = gc.get_threshold()

@@ -98,3 +98,14 @@ def test_a_document_leaves_no_cyclic_garbage():
     finally:
         if was:
             gc.enable()
+
+
+def test_a_run_collects_cycles_rarely_and_restores_the_thresholds_after():
+    import gc
+
+    from pipeline.corpus import GC_THRESHOLDS, fewer_gc_passes
+
+    before = gc.get_threshold()
+    with fewer_gc_passes():
+        assert gc.get_threshold() == GC_THRESHOLDS and GC_THRESHOLDS[0] > before[0]
+    assert gc.get_threshold() == before
