@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 CORPUS ?= corpus
 OUT ?= extracted
 JOBS ?= 1
+WATCH_JOBS ?= 2
 GOLD_REPORTS ?= ../shared/gold_reports
 REPORTS ?= ../shared/corpus_reports/texts
 CHECK_FLAGS ?=
@@ -14,7 +15,8 @@ CHECK_FLAGS ?=
 
 help:
 	@echo "make extract    set up .venv and write $(OUT)/ from $(CORPUS)/ (exit 3 from the pipeline = some inputs rejected: a warning)"
-	@echo "make watch      make extract, then stay up and write $(OUT)/ again whenever a text in $(CORPUS)/ changes (Ctrl-C stops)"
+	@echo "make watch      make extract, then stay up and write $(OUT)/ again whenever a text in $(CORPUS)/ changes"
+	@echo "                (Ctrl-C stops; WATCH_JOBS=2 processes: linking and writing use the second core too)"
 	@echo "make test       set up .venv and run the test suite (also run by CI)"
 	@echo "make eval       score both development sets: the existing $(OUT)/ against tests/gold/ (not re-run),"
 	@echo "                and the work reports of $(GOLD_REPORTS) (extracted into .cache/eval/, cached;"
@@ -40,7 +42,7 @@ extract: $(STAMP)
 	if [ $$rc -eq 3 ]; then echo "warning: some inputs were rejected, see $(OUT)/errors.csv"; exit 0; fi; exit $$rc
 
 watch: $(STAMP)
-	$(BIN)/python -m pipeline extract $(CORPUS) --out $(OUT) --jobs $(JOBS) --xlsx --watch
+	$(BIN)/python -m pipeline extract $(CORPUS) --out $(OUT) --jobs $(WATCH_JOBS) --xlsx --watch
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
