@@ -131,6 +131,14 @@ def test_bench_smoke(capsys, tmp_path):
     assert "chars/s" in out
 
 
+def test_bench_repeat_keeps_the_fastest(capsys, tmp_path):
+    from pipeline.bench import main
+
+    assert main(["--synthetic", "4", "--repeat", "2", "--no-ner", "--keep", str(tmp_path / "bench")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("fastest of 2") >= 6 and "identical   yes" in out, out
+
+
 def test_bench_stage_profile(capsys, tmp_path):
     """--stages: every per-document stage, linking and writing, each with its time as a multiple of jieba's."""
     import re
