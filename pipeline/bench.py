@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
             secs, cpu, _ = min(tries)
             peak = max(t[2] for t in tries)
             runs[name] = (secs, peak, kb_digest(out), flags)  # read now: the rerun replaces this KB
-            print(_line(name, secs, cpu, chars, f"peak RSS {peak / 2**20:,.0f} MB  {note}{fastest}"), flush=True)
+            print(_line(name, secs, cpu, chars, f"peak RSS {peak / 2**20:,.0f} MB  {note[:-1]}{fastest})"), flush=True)
             if name == "jobs 1":  # the baseline again: the two bracket the run they are compared with
                 jb_after, jb_after_cpu = min(jieba_seconds(texts) for _ in range(a.repeat))
                 print(_line("jieba.lcut", jb_after, jb_after_cpu, chars,
