@@ -67,6 +67,8 @@ class Layout:
         self.sent, self.text, self.slots, self.city, self.when = sent, sent.text, slots, city, when
         self.cuts = [m.start() for m in rules()["clause_end_rx"].finditer(self.text)]
         self._threshold: dict[int, bool] = {}
+        self._words: dict[tuple[int, int], Tagged] = {}
+        self._trimmed: dict[tuple, Tagged] = {}
 
     def clause(self, pos: int) -> tuple[int, int]:
         """[start, end) of the clause holding pos."""
@@ -74,11 +76,18 @@ class Layout:
         return (self.cuts[k - 1] + 1 if k else 0), (self.cuts[k] if k < len(self.cuts) else len(self.text))
 
     def words(self, a: int, b: int) -> Tagged:
-        """The words of text[a:b] without quote marks and footnote markers (〔5〕)."""
-        return clean(self.sent.tagged(a, max(a, b)))
+        """The words of text[a:b] without quote marks and footnote markers (〔5〕); a stretch is asked for
+        again by later figures of the sentence (a quarter of the calls), so each is made once."""
+        if (got := self._words.get((a, b))) is None:
+            got = self._words[(a, b)] = clean(self.sent.tagged(a, max(a, b)))
+        return got
 
     def trim(self, t: Tagged, growth: bool = False) -> Tagged:
-        return trim(t, self.city, self.when, growth)
+        """normalise.chunks.trim of a stretch of this sentence, once per stretch (its words and tags)."""
+        key = (t.pairs, growth)
+        if (got := self._trimmed.get(key)) is None:
+            got = self._trimmed[key] = trim(t, self.city, self.when, growth)
+        return got
 
     def after(self, i: int) -> Tagged:
         """The words after slot i, to the next figure (a threshold is read through) or the clause end."""
