@@ -22,6 +22,11 @@ EPILOG = """exit status of extract: 0 every input taken; 3 some inputs rejected 
 extracted/errors.csv and on stderr); 1 failure (or any rejection with --strict)."""
 
 
+def _settings(a, corpus: Path):
+    """The run's settings: corpus.toml under the command line's options."""
+    return load_settings(corpus, segmenter=a.segmenter, city=a.city, ner=False if a.no_ner else None)
+
+
 def _extract(a) -> int:
     corpus = Path(a.corpus)
     if not corpus.is_dir():
@@ -29,7 +34,7 @@ def _extract(a) -> int:
               file=sys.stderr)
         return 1
     try:
-        settings = load_settings(corpus, segmenter=a.segmenter, city=a.city, ner=False if a.no_ner else None)
+        settings = _settings(a, corpus)
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -82,9 +87,6 @@ def _watch(a, corpus: Path, out: Path, cache_dir: Path | None) -> int:
               f"{c.get('figures', 0)} figures, {c.get('enterprises', 0)} enterprises, "
               f"{c.get('projects', 0)} projects, rejected inputs {len(r.errors)}", flush=True)
 
-    def settings_of():
-        return load_settings(corpus, segmenter=a.segmenter, city=a.city, ner=False if a.no_ner else None)
-
     def failed(e):
         print(f"error: this round failed ({type(e).__name__}: {e}); {a.out} is as the last round wrote it, "
               "and the next change is tried again", file=sys.stderr, flush=True)
@@ -93,8 +95,8 @@ def _watch(a, corpus: Path, out: Path, cache_dir: Path | None) -> int:
         print("error: --watch runs the per-document stages here (--engine local), not on dask", file=sys.stderr)
         return 1
     try:
-        watch(corpus, out, settings_of, jobs=a.jobs, cache_dir=cache_dir, xlsx=a.xlsx, interval=a.interval,
-              report=report, failed=failed)
+        watch(corpus, out, lambda: _settings(a, corpus), jobs=a.jobs, cache_dir=cache_dir, xlsx=a.xlsx,
+              interval=a.interval, report=report, failed=failed)
     except KeyboardInterrupt:
         print("stopped", flush=True)
     except (ConfigError, tomllib.TOMLDecodeError) as e:
