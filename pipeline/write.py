@@ -114,17 +114,19 @@ def _getter(cls) -> typing.Callable:
 
 @functools.cache
 def _record_layout(cls, level: int) -> tuple:
-    """A row class's getter and its keys' text, "\n" + indent + '"key": ', as _direct writes them at level."""
+    """A row class's getter and its record's text with a %s for each value: the keys as _direct writes them
+    at level ("\n" + indent + '"key": '), made once per class."""
     pad = "\n" + " " * (level + 1)
-    return _getter(cls), tuple(pad + _STR(n) + ": " for n in _names(cls)), "\n" + " " * level + "}"
+    keys = [pad + _STR(n).replace("%", "%%") + ": %s" for n in _names(cls)]
+    return _getter(cls), "{" + ",".join(keys) + "\n" + " " * level + "}" if keys else "{}"
 
 
 def _record(r, level: int) -> str:
-    """_dumps(_rec(r), level) for a row dataclass, its keys' text made once per class: kb.json holds a
-    record per sentence, figure and mention of the corpus."""
-    get, keys, close = _record_layout(type(r), level)
+    """_dumps(_rec(r), level) for a row dataclass, its values put into the class's text (_record_layout):
+    kb.json holds a record per sentence, figure and mention of the corpus."""
+    get, text = _record_layout(type(r), level)
     out = []
-    for key, v in zip(keys, get(r)):
+    for v in get(r):
         t = type(v)
         if t is str:  # most values, written before jsonable and _scalar are asked
             x = _STR(v)
@@ -137,8 +139,8 @@ def _record(r, level: int) -> str:
             x = _scalar(v)
             if x is None and (x := _direct(v, level + 1)) is None:
                 return _dumps(_rec(r), level)
-        out.append(key + x)
-    return "{" + ",".join(out) + close if out else "{}"
+        out.append(x)
+    return text % tuple(out)
 
 
 _STR = json.encoder.encode_basestring  # json's own string encoder (C), as ensure_ascii=False uses it

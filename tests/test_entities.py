@@ -239,6 +239,9 @@ def test_a_finder_matches_only_where_one_of_its_needed_strings_is():
         assert hits, name
         for t in hits:
             assert any(n in t for n in r["needs"]), (name, t)
+            assert r["needs_rx"].search(t), (name, t)
+        for t in cases:  # the compiled test is the list's
+            assert (r["needs_rx"].search(t) is not None) == any(n in t for n in r["needs"]), (name, t)
 
 
 def test_rules_compiled_by_re_match_as_regex_does():

@@ -89,6 +89,7 @@ def _timex(file, name, rule, text, positive):
     compiled = next(r for r in timex.rules() if r.name == rule["name"])
     assert (compiled.rx.search(text) is not None) is positive
     assert not positive or not compiled.needs.isdisjoint(text), "an example holds none of the rule's needs"
+    assert not positive or timex._may_match(compiled, text, set(text)), "an example holds none of its needed words"
 
 
 def _setting(file, name, rule, text, positive):

@@ -193,16 +193,22 @@ def test_month_end_is_last_day_and_month_period(sd, m):
 
 def test_a_rule_matches_only_where_one_of_its_needed_characters_is():
     """The needs prefilter is exact: on every line of the corpus (and its substrings), wherever a rule's
-    pattern matches, the text holds one of the characters the rule needs."""
+    pattern matches, the text holds one of the characters the rule needs (and of the words: holidays).
+    The holidays' names are in few lines of the corpus: their examples and made-up lines test them too."""
     from pathlib import Path
 
-    from pipeline.normalise.timex import rules
+    from pipeline.normalise.timex import _holidays, _may_match, rules
 
     root = Path(__file__).resolve().parent.parent / "corpus"
     lines = [l for p in sorted(root.glob("*.txt")) for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
     lines += [l[i:i + 9] for l in lines[::3] for i in range(0, len(l), 5)]
+    lines += [f"{q}{name}{q2}前完成" for name in _holidays() if name for q, q2 in (("", ""), ("“", "”"), ('"', '"'))]
+    hits = 0
     for rule in rules():
         assert rule.needs, rule.name
         for line in lines:
             if rule.rx.search(line):
+                hits += rule.needs_words is not None
                 assert not rule.needs.isdisjoint(line), (rule.name, line)
+                assert _may_match(rule, line, set(line)), (rule.name, line)
+    assert hits > len(_holidays())  # the holiday rule's words were tested on matches

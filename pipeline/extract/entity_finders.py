@@ -381,7 +381,7 @@ def _rule_candidates(sent: Sentence, only: str | None) -> tuple[Candidate, ...]:
         kind = r.get("kind")
         if not kind or (only and name != only):
             continue
-        if "needs" in r and not any(n in text for n in r["needs"]):
+        if "needs_rx" in r and not r["needs_rx"].search(text):
             continue  # the pattern cannot match without one of these (entities.toml; tested on the corpora)
         for m in r["rx"].finditer(text):
             out.extend(_FINDERS[kind](sent, name, m))

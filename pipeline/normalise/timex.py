@@ -10,6 +10,7 @@ cannot).
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -262,6 +263,7 @@ class Rule:
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...]
     needs: frozenset[str] = frozenset()  # one of these characters must be in a text the rule can match
+    needs_words: re.Pattern | None = None  # and, when given, a match of this (one of the holidays' names)
 
 
 @cache
@@ -297,8 +299,9 @@ def rules() -> tuple[Rule, ...]:
         body = expand_defs(r["pattern"], defs)
         full = expand_defs(f"(?P<asof>@ASOF@)?(?:{body})(?P<since>@SINCE@)?", defs)
         needs = frozenset(r.get("needs", "").replace("@HOL@", holiday_starts))
+        words = _any_of(n for n in _holidays() if n) if "@HOL@" in r.get("needs", "") else None
         out.append(Rule(r["name"], r["kind"], r["role"], regex.compile(full),
-                        tuple(r.get("examples", ())), tuple(r.get("counterexamples", ())), needs))
+                        tuple(r.get("examples", ())), tuple(r.get("counterexamples", ())), needs, words))
     return tuple(out)
 
 
@@ -338,8 +341,23 @@ def _interpret(rule: Rule, m: regex.Match, sd: date, future: bool) -> tuple[Inte
 @per_document()  # read with future=False (figures, deadlines) and future=True (deadlines): one scan
 def _matches(text: str) -> tuple[tuple[int, Rule, regex.Match], ...]:
     chars = set(text)
-    return tuple((order, rule, m) for order, rule in enumerate(rules()) if not rule.needs or not rule.needs.isdisjoint(chars)
+    return tuple((order, rule, m) for order, rule in enumerate(rules()) if _may_match(rule, text, chars)
                  for m in rule.rx.finditer(text) if m.end() > m.start())
+
+
+def _may_match(rule: Rule, text: str, chars: set[str]) -> bool:
+    """False when the text lacks what every match of the rule holds: one of its characters (needs), and
+    one of its words (needs_words: the holiday rule's names, whose first characters, 一 五 十 国 春 ...,
+    are in most sentences, where the holiday pattern cost more than any other rule's)."""
+    if rule.needs and rule.needs.isdisjoint(chars):
+        return False
+    return rule.needs_words is None or rule.needs_words.search(text) is not None
+
+
+def _any_of(words) -> re.Pattern:
+    """A pattern of literal words, searched in C: re, whose scan of an alternation of literals beats regex's
+    and a loop of `in` tests (a third of the time, on the real texts' sentences)."""
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=lambda w: (-len(w), w)))))
 
 
 def _candidates(text: str, sd: date, future: bool):
