@@ -167,17 +167,34 @@ def hmm_cut(run: str) -> tuple[str, ...]:  # in the 120 real texts); a pure func
 
 
 def _hmm_words(text: str) -> list[str]:
-    states = "BMES"
-    v = {y: start_P[y] + emit_P[y].get(text[0], MIN_FLOAT) for y in states}
+    """The words of one Han block by jieba's B/M/E/S Viterbi, its four states written out: each state has
+    two predecessors (PrevStatus), and of two equal scores the one whose state name is larger wins, as
+    jieba's max over (score, state) pairs has it (B: E or S, M: M or B, S: S or E, E: B or M)."""
+    eB, eM, eE, eS = emit_P["B"].get, emit_P["M"].get, emit_P["E"].get, emit_P["S"].get
+    tBE, tBM = trans_P["B"].get("E", MIN_FLOAT), trans_P["B"].get("M", MIN_FLOAT)
+    tEB, tES = trans_P["E"].get("B", MIN_FLOAT), trans_P["E"].get("S", MIN_FLOAT)
+    tME, tMM = trans_P["M"].get("E", MIN_FLOAT), trans_P["M"].get("M", MIN_FLOAT)
+    tSB, tSS = trans_P["S"].get("B", MIN_FLOAT), trans_P["S"].get("S", MIN_FLOAT)
+    ch = text[0]
+    vB, vM = start_P["B"] + eB(ch, MIN_FLOAT), start_P["M"] + eM(ch, MIN_FLOAT)
+    vE, vS = start_P["E"] + eE(ch, MIN_FLOAT), start_P["S"] + eS(ch, MIN_FLOAT)
     back = []
     for ch in text[1:]:
-        nv, bp = {}, {}
-        for y in states:
-            em = emit_P[y].get(ch, MIN_FLOAT)
-            nv[y], bp[y] = max((v[y0] + trans_P[y0].get(y, MIN_FLOAT) + em, y0) for y0 in PrevStatus[y])
-        v = nv
-        back.append(bp)
-    _, state = max((v[y], y) for y in "ES")
+        em = eB(ch, MIN_FLOAT)
+        x, y = vE + tEB + em, vS + tSB + em
+        nB, pB = (x, "E") if x > y else (y, "S")
+        em = eM(ch, MIN_FLOAT)
+        x, y = vM + tMM + em, vB + tBM + em
+        nM, pM = (x, "M") if x >= y else (y, "B")
+        em = eS(ch, MIN_FLOAT)
+        x, y = vS + tSS + em, vE + tES + em
+        nS, pS = (x, "S") if x >= y else (y, "E")
+        em = eE(ch, MIN_FLOAT)
+        x, y = vB + tBE + em, vM + tME + em
+        nE, pE = (x, "B") if x > y else (y, "M")
+        vB, vM, vS, vE = nB, nM, nS, nE
+        back.append({"B": pB, "M": pM, "S": pS, "E": pE})
+    state = "S" if vS >= vE else "E"
     tags = [state]
     for bp in reversed(back):
         state = bp[state]
