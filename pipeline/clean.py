@@ -29,6 +29,8 @@ _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _SPACE = set(" \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff")
 # a character _line_chars changes (a space, a full-width letter or digit): a line without one is kept as it is
 _CHANGED = regex.compile("[" + "".join(sorted(_SPACE)) + "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％]")
+_RUN = regex.compile("[^" + "".join(sorted(_SPACE)) + "]+")  # a run of characters that are not spaces
+_FOLD = {o: o - 0xFEE0 for o in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), ord("％"))}
 
 
 @cache
@@ -82,7 +84,47 @@ def _is_latin(ch: str) -> bool:
 def _line_chars(source: str, start: int, end: int, markup, drops: list[tuple[int, int]] | None = None,
                 line_markup=None) -> tuple[str, array]:
     """Kept text of one line and each character's source position: markup removed, spaces squeezed.
-    `drops` are further source spans to remove (HTML comments); `line_markup` a prefix rule (# , - )."""
+    `drops` are further source spans to remove (HTML comments); `line_markup` a prefix rule (# , - ).
+    The line is taken a run of non-space characters at a time (one slice, one fold, one range of
+    positions each); _walk, a character at a time, is what it does (a test compares the two)."""
+    drops = _drops(source, start, end, markup, drops, line_markup)
+    if not drops and not _CHANGED.search(source, start, end):
+        return source[start:end], _positions(start, end)
+    chars: list[str] = []
+    pos = array("l")
+    space_at = -1  # the first space since the last kept character
+    for a, b in _kept_spans(drops, start, end):
+        at = a
+        for m in _RUN.finditer(source, a, b):
+            if m.start() > at and space_at < 0:  # only spaces between: runs are maximal
+                space_at = at
+            if space_at >= 0:
+                if chars and _is_latin(chars[-1][-1]) and _is_latin(source[m.start()]):
+                    chars.append(" ")
+                    pos.append(space_at)
+                space_at = -1
+            chars.append(m.group().translate(_FOLD))
+            pos.extend(_positions(m.start(), m.end()))
+            at = m.end()
+        if at < b and space_at < 0:
+            space_at = at
+    return "".join(chars), pos
+
+
+_IOTA = [array("l")]  # 0, 1, 2 ... as far as the longest text yet: what _positions slices
+
+
+def _positions(start: int, end: int) -> array:
+    """array("l", range(start, end)), sliced from one kept array (a copy in C): building it from a range
+    made every character an int object, half the time of cleaning the real texts."""
+    iota = _IOTA[0]
+    if len(iota) < end:
+        iota = _IOTA[0] = array("l", range(end + max(1 << 16, len(iota))))  # grown by at least what it was
+    return iota[start:end]
+
+
+def _drops(source: str, start: int, end: int, markup, drops, line_markup) -> list[tuple[int, int]]:
+    """The source spans a line loses: markup, the given drops, a line prefix (# , - ), in order."""
     drops = sorted((drops or []) + [(m.start(), m.end()) for m in markup.finditer(source, start, end)])
     if line_markup is not None:
         lead = start
@@ -90,8 +132,25 @@ def _line_chars(source: str, start: int, end: int, markup, drops: list[tuple[int
             lead += 1
         if m := line_markup.match(source, lead, end):
             drops.insert(0, (m.start(), m.end()))
-    if not drops and not _CHANGED.search(source, start, end):
-        return source[start:end], array("l", range(start, end))
+    return drops
+
+
+def _kept_spans(drops: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) less the drops (sorted; they may overlap, or reach outside the line)."""
+    out, i = [], start
+    for ds, de in drops:
+        if ds > i and i < end:
+            out.append((i, min(ds, end)))
+        i = max(i, de)
+    if i < end:
+        out.append((i, end))
+    return out
+
+
+def _walk(source: str, start: int, end: int, markup, drops: list[tuple[int, int]] | None = None,
+          line_markup=None) -> tuple[str, array]:
+    """_line_chars a character at a time (the reference its test compares with)."""
+    drops = _drops(source, start, end, markup, drops, line_markup)
     chars: list[str] = []
     pos = array("l")
     d = 0

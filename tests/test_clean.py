@@ -80,7 +80,39 @@ def test_lines_with_nothing_to_change_are_kept_as_they_are(monkeypatch):
     spans = list(clean._lines(src))
     fast = [clean._line_chars(src, s, e, markup) for s, e in spans]
     monkeypatch.setattr(clean, "_CHANGED", regex.compile(r"[\s\S]"))  # every line takes the walk
-    assert fast == [clean._line_chars(src, s, e, markup) for s, e in spans]
+    assert fast == [clean._walk(src, s, e, markup) for s, e in spans]
+
+
+def test_a_line_taken_run_by_run_is_the_character_walk():
+    """_line_chars (runs of non-space characters) against _walk (one character at a time), on every line
+    of the development texts and on random lines of spaces, Latin and Han, full-width characters, markup,
+    dropped spans that overlap, start before the line or end after it, and line prefixes."""
+    import random
+    from pathlib import Path
+
+    from pipeline import clean
+
+    root = Path(__file__).resolve().parent.parent
+    shared = root.parent / "shared"
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "corpus").glob("*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((shared / "gold_reports" / "texts").glob("*"))
+              if p.is_file()]
+    r = clean._rules()
+    markup, prefix = r["markup"], r["line_markup"]
+    cases = [(t, s, e, None) for t in texts for s, e in clean._lines(t)]
+    rnd = random.Random(11)
+    alphabet = ["a", "B", "7", "Ｘ", "９", "％", " ", "  ", "\t", "\u3000", "\u00a0", "\u200b", "增", "长", "。",
+                "**", "<b>", "</b>", "# ", "- ", "> ", "![x](y)", "[链接](http://a.b)"]
+    for _ in range(3000):
+        line = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        n = len(line)
+        drops = sorted((a, a + rnd.randint(0, 4)) for a in (rnd.randint(-3, n + 1) for _ in range(rnd.randint(0, 3))))
+        cases.append((line, 0, n, drops or None))
+    assert len(cases) > 4000
+    for text, s, e, drops in cases:
+        for pre in (None, prefix):
+            got = clean._line_chars(text, s, e, markup, list(drops) if drops else None, pre)
+            assert got == clean._walk(text, s, e, markup, list(drops) if drops else None, pre), (text[s:e], drops)
 
 
 # --- Markdown and the headers of other government texts (invented lines) ---------------------------

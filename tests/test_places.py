@@ -85,3 +85,33 @@ def test_place_lookups_are_the_regex_alternations_they_replaced():
             pat = regex.compile(regex.escape(c) + f"(?P<suffix>{suffix}(?!{office}))?")
             for t in probes[-len(counties) - 2:] + [f"{c}区委{c}县{c}"]:
                 assert list(P._county_spans(c, t)) == [m.span() for m in pat.finditer(t)], (c, t)
+
+
+def test_counties_of_every_city_are_those_of_a_scan_of_all_divisions():
+    """counties_of reads an index of counties by prefecture: for every prefecture-level division it gives
+    what a walk over the whole dataset gives (the counties whose adcode starts like the city's, and their
+    unambiguous short names)."""
+    from pipeline.normalise import places as P
+    from pipeline.resources import load_tsv
+
+    renamed = {(o["replaces"], o["name"]) for o in load_tsv("lexicons/places_overrides.tsv")}
+
+    def scanned(city: str) -> dict[str, str]:
+        d = P._by_name()[city]
+        out, shorts = {}, {}
+        for c in P.divisions():
+            if c.level == "county" and c.adcode[:4] == d.adcode[:4]:
+                out[c.name] = c.name
+                shorts.setdefault(_short(c.name), []).append(c.name)
+        for s, names in shorts.items():
+            if len(names) == 2 and (tuple(sorted(names)) in renamed or tuple(sorted(names, reverse=True)) in renamed):
+                names = names[:1]
+            if len(names) == 1 and s not in out:
+                out[s] = names[0]
+        return out
+
+    cities = sorted(P._cities())
+    assert len(cities) > 300
+    assert sum(len(P.counties_of(c)) for c in cities) > 2000
+    for city in cities:
+        assert P.counties_of(city) == scanned(city), city

@@ -128,16 +128,26 @@ def counties_of(city: str) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     shorts: dict[str, list[str]] = {}
-    for c in divisions():
-        if c.level == "county" and c.adcode[:4] == d.adcode[:4]:
-            out[c.name] = c.name
-            shorts.setdefault(_short(c.name), []).append(c.name)
+    for c in _counties_by_city().get(d.adcode[:4], ()):
+        out[c.name] = c.name
+        shorts.setdefault(_short(c.name), []).append(c.name)
     renamed = {(o["replaces"], o["name"]) for o in load_tsv("lexicons/places_overrides.tsv")}
     for s, names in shorts.items():
         if len(names) == 2 and (tuple(sorted(names)) in renamed or tuple(sorted(names, reverse=True)) in renamed):
             names = names[:1]  # one place under its old and new name; county_name() picks by date
         if len(names) == 1 and s not in out:
             out[s] = names[0]
+    return out
+
+
+@cache
+def _counties_by_city() -> dict[str, list[Division]]:
+    """The counties of each prefecture (the first four digits of their adcode), in the dataset's order: a
+    corpus of a hundred cities asked for each one's counties, and each ask walked all 3,000 divisions."""
+    out: dict[str, list[Division]] = {}
+    for c in divisions():
+        if c.level == "county":
+            out.setdefault(c.adcode[:4], []).append(c)
     return out
 
 
