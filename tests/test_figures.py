@@ -169,3 +169,15 @@ def test_clause_before_is_the_backward_scan():
         t = "".join(rng.choice(ends + "ab增长") for _ in range(rng.randint(0, 15)))
         i = rng.randint(0, len(t))
         assert _clause_before(t, i) == plain(t, i), (t, i)
+
+
+def test_last_of_is_the_last_of_the_characters_before_a_position():
+    """_last_of (one backward regex search) is max(text.rfind(c, 0, i) for c in chars), for every
+    position of sentences with and without the characters, regex-special ones among them."""
+    from pipeline.extract.figures import _last_of
+
+    texts = ["", "。", "全年增长5%，其中一季度增长3%；二季度：4%！", "无标点的一句话", "a]b^c-d\\e，f"]
+    for chars in ("，。；：！？", "，；：", "]^-\\"):
+        for text in texts:
+            for i in range(len(text) + 1):
+                assert _last_of(chars, text, i) == max(text.rfind(c, 0, i) for c in chars), (chars, text, i)

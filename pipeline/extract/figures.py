@@ -182,7 +182,18 @@ def _figure(sent: Sentence, meta: Metadata, layout: measured.Layout, i: int, q: 
 
 def _clause_before(text: str, i: int) -> str:
     """text[:i] from just after its last clause end (the clause the position i is in, up to i)."""
-    return text[max(text.rfind(c, 0, i) for c in _rules()["clause_end"]) + 1:i]
+    return text[_last_of(_rules()["clause_end"], text, i) + 1:i]
+
+
+def _last_of(chars: str, text: str, i: int) -> int:
+    """max(text.rfind(c, 0, i) for c in chars): one backward search in C instead of one scan per character."""
+    m = _backwards(chars).search(text, 0, i)
+    return m.start() if m else -1
+
+
+@cache
+def _backwards(chars: str) -> regex.Pattern:
+    return regex.compile("(?r)[" + regex.escape(chars) + "]")
 
 
 def _unit_from_context(q: numbers.Quantity, mention: str, after: str) -> str:
@@ -204,7 +215,7 @@ def _window(before: str, n: int) -> str:
     """The last n clauses of the sentence before the number: the reach of a modal verb."""
     k = len(before)
     for _ in range(n):
-        k = max(before.rfind(c, 0, k) for c in _rules()["window_breaks"])
+        k = _last_of(_rules()["window_breaks"], before, k)
         if k < 0:
             return before
     return before[k + 1:]
