@@ -59,3 +59,20 @@ def test_without_drops_characters_and_empty_words():
     t = Tagged((("“", "x"), ("六稳", "n"), ("”", "x"), ("工作", "vn")))
     assert t.without("“”").pairs == (("六稳", "n"), ("工作", "vn"))
     assert t.without("#") is t
+
+
+def test_word_offsets_are_the_running_sum_of_word_lengths():
+    """model._starts (itertools.accumulate) gives each word's offset as a walk over the words does."""
+    import random
+
+    from pipeline.model import _starts
+
+    rnd = random.Random(3)
+    for n in range(0, 40):
+        words = ["字" * rnd.randint(1, 5) for _ in range(n)]
+        walked, pos = [], 0
+        for w in words:
+            walked.append(pos)
+            pos += len(w)
+        assert _starts(words) == walked
+        assert _starts(tuple(words)) == walked
