@@ -212,3 +212,21 @@ def test_a_rule_matches_only_where_one_of_its_needed_characters_is():
                 assert not rule.needs.isdisjoint(line), (rule.name, line)
                 assert _may_match(rule, line, set(line)), (rule.name, line)
     assert hits > len(_holidays())  # the holiday rule's words were tested on matches
+
+
+def test_the_rules_asked_of_a_text_are_those_whose_needs_it_meets():
+    """_rules_for (rules found from the text's characters) gives the rules _may_match lets through, in
+    order, on every line of the corpus, on holiday lines and on random strings of needed characters."""
+    import random
+    from pathlib import Path
+
+    from pipeline.normalise.timex import _holidays, _may_match, _rules_by_char, _rules_for, rules
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    lines = [l for p in sorted(root.glob("*.txt")) for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines += [f"{name}前" for name in _holidays() if name] + ["", "无时间的一句话"]
+    needed = sorted(_rules_by_char()[2])
+    rnd = random.Random(2)
+    lines += ["".join(rnd.choice(needed + ["的", "1", "“", "”"]) for _ in range(rnd.randint(1, 12))) for _ in range(2000)]
+    for text in lines:
+        assert _rules_for(text) == [i for i, r in enumerate(rules()) if _may_match(r, text, set(text))], text

@@ -340,9 +340,33 @@ def _interpret(rule: Rule, m: regex.Match, sd: date, future: bool) -> tuple[Inte
 
 @per_document()  # read with future=False (figures, deadlines) and future=True (deadlines): one scan
 def _matches(text: str) -> tuple[tuple[int, Rule, regex.Match], ...]:
-    chars = set(text)
-    return tuple((order, rule, m) for order, rule in enumerate(rules()) if _may_match(rule, text, chars)
-                 for m in rule.rx.finditer(text) if m.end() > m.start())
+    rs = rules()
+    return tuple((order, rs[order], m) for order in _rules_for(text) for m in rs[order].rx.finditer(text)
+                 if m.end() > m.start())
+
+
+def _rules_for(text: str) -> list[int]:
+    """The rules that may match in text (_may_match), in order, found from its characters: each needed
+    character names its rules (a sentence holds the characters of a few of the two dozen)."""
+    by_char, always, wanted = _rules_by_char()
+    found = set(always)
+    for c in wanted.intersection(text):
+        found.update(by_char[c])
+    rs = rules()
+    return [i for i in sorted(found) if rs[i].needs_words is None or rs[i].needs_words.search(text)]
+
+
+@cache
+def _rules_by_char() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...], frozenset[str]]:
+    """(character -> the rules that need it, the rules that need none, every needed character)."""
+    by_char: dict[str, list[int]] = {}
+    always = []
+    for i, rule in enumerate(rules()):
+        if not rule.needs:
+            always.append(i)
+        for c in rule.needs:
+            by_char.setdefault(c, []).append(i)
+    return {c: tuple(v) for c, v in by_char.items()}, tuple(always), frozenset(by_char)
 
 
 def _may_match(rule: Rule, text: str, chars: set[str]) -> bool:
