@@ -12,6 +12,7 @@ a place-like head yields none (淋溪河水电站). Items after a quantifier (�
 from __future__ import annotations
 
 import bisect
+from functools import cache
 
 from ..memo import per_document
 from ..model import Sentence
@@ -377,15 +378,22 @@ def rule_candidates(sent: Sentence, only: str | None = None) -> list[Candidate]:
 def _rule_candidates(sent: Sentence, only: str | None) -> tuple[Candidate, ...]:
     out = []
     text = sent.text
-    for name, r in rules().items():
-        kind = r.get("kind")
-        if not kind or (only and name != only):
+    for name, rx, needs, finder in _finder_rules():
+        if only and name != only:
             continue
-        if "needs_rx" in r and not r["needs_rx"].search(text):
+        if needs is not None and not needs.search(text):
             continue  # the pattern cannot match without one of these (entities.toml; tested on the corpora)
-        for m in r["rx"].finditer(text):
-            out.extend(_FINDERS[kind](sent, name, m))
-    return tuple(_dedupe(_longest_heads(out)))
+        for m in rx.finditer(text):
+            out.extend(finder(sent, name, m))
+    return tuple(_dedupe(_longest_heads(out))) if out else ()
+
+
+@cache
+def _finder_rules() -> tuple:
+    """(name, pattern, needs pattern or None, finder) of each rule with a kind, in entities.toml's order:
+    what every sentence is scanned with, looked up once."""
+    return tuple((name, r["rx"], r.get("needs_rx"), _FINDERS[r["kind"]]) for name, r in rules().items()
+                 if r.get("kind"))
 
 
 def _longest_heads(cands: list[Candidate]) -> list[Candidate]:
