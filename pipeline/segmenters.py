@@ -92,14 +92,12 @@ def cut_words(sentence: str, blocks: tuple, route_of: Callable[[str], list[int]]
     run of single characters that the dictionary has as a word of non-zero frequency (jieba's FREQ.get)."""
     out: list[str] = []
     append, extend = out.append, out.extend
-    re_han, re_skip = blocks
-    for blk in re_han.split(sentence):
-        if not blk:
-            continue
-        if not re_han.match(blk):
-            for x in re_skip.split(blk):
-                if re_skip.match(x):
-                    append(x)
+    re_han, re_skip = blocks  # each with one group: split() gives what lies between matches, then a match
+    for k, blk in enumerate(re_han.split(sentence)):
+        if not k & 1:  # between Han blocks (jieba: re_han.match(blk) fails)
+            for j, x in enumerate(re_skip.split(blk) if blk else ()):
+                if j & 1:
+                    append(x)  # a space or line break
                 else:
                     extend(x)
             continue

@@ -94,6 +94,7 @@ def test_the_accelerated_cutter_cuts_as_jieba():
         if userdict:
             ref.load_userdict(str(path("segmenter/userdict.txt")))
         tok = new_tokenizer(userdict)
+        assert [p.groups for p in tok.blocks] == [1, 1]  # cut_words reads split()'s pieces by their parity
         assert [tok.lcut(s, HMM=True) for s in lines] == [ref.lcut(s, HMM=True) for s in lines]
         assert [list(tok.cut(s)) for s in lines[::9]] == [ref.lcut(s) for s in lines[::9]]
 
