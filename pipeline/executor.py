@@ -29,15 +29,33 @@ from .write import prerender
 WINDOW_PER_WORKER = 4  # documents in flight per worker: enough to hide hand-over latency, small enough to bound memory
 
 
-def _safe(doc: SourceDoc, settings) -> DocResult | ErrorRow:
+def _safe(doc: SourceDoc, settings, keep: "_Keep | None" = None) -> DocResult | ErrorRow:
     try:
         result = process_document(doc, settings)
         result.rendered = prerender(result)  # its rows' text, made here: in parallel, and kept in the cache
-        settle()
-        return result
     except Exception as e:  # a bad document must not stop the corpus
         tb = traceback.format_exc(limit=3)
         return ErrorRow(doc.sources[0], "process", type(e).__name__, f"{e} | {tb.splitlines()[-1]}")
+    if keep is not None:
+        keep(result)
+    settle()
+    return result
+
+
+class _Keep:
+    """What a worker process does with its result before handing it over: writes its cache entry (the
+    whole result, as the main process would), then lets go of its sentence rows when the main process
+    would drop them anyway (see _lean). Handing a result over pickles it here and reads it back there,
+    in the process that also takes every other result: without its sentences, half the reading."""
+
+    def __init__(self, cache_root, fingerprint: str | None, key: str | None, keep_sentences: bool):
+        self.cache_root, self.fingerprint, self.key, self.keep_sentences = cache_root, fingerprint, key, keep_sentences
+
+    def __call__(self, result: DocResult) -> None:
+        if self.key is not None:
+            DocCache(self.cache_root, self.fingerprint).put(self.key, result)
+        if not self.keep_sentences:
+            result.sentences = []
 
 
 def settle() -> None:
@@ -78,19 +96,27 @@ def _windowed(submit: Callable[[list[SourceDoc]], list], docs: list[SourceDoc], 
     return results()
 
 
-def _run_local(docs: list[SourceDoc], settings, jobs: int) -> Iterator:
+def _run_local(docs: list[SourceDoc], settings, jobs: int, keeps: list | None = None) -> Iterator:
     """Results in input order: here, one after another, with jobs 1; else from min(jobs, documents) worker
-    processes, started now (a single document too: it is computed while this process reads the cache)."""
-    if jobs <= 1 or not docs:
+    processes, started now (a single document too: it is computed while this process reads the cache).
+    keeps: each document's _Keep, for the workers (with jobs 1 the caller caches and leans the results)."""
+    if not _pooled(jobs, docs):
         return (_safe(d, settings) for d in docs)
     ex = ProcessPoolExecutor(max_workers=min(jobs, len(docs)))
-    results = _windowed(lambda b: [ex.submit(_safe, d, settings) for d in b], docs, jobs * WINDOW_PER_WORKER)
+    keep_of = dict(zip(map(id, docs), keeps or ()))
+    results = _windowed(lambda b: [ex.submit(_safe, d, settings, keep_of.get(id(d))) for d in b], docs,
+                        jobs * WINDOW_PER_WORKER)
 
     def closing() -> Iterator:
         with ex:
             yield from results
 
     return closing()
+
+
+def _pooled(jobs: int, docs: list) -> bool:
+    """Whether _run_local hands the documents to worker processes."""
+    return jobs > 1 and bool(docs)
 
 
 def _worker_fingerprint() -> str:
@@ -199,11 +225,16 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
         kept.clear()
     todo = [i for i, k in enumerate(keys) if k not in last and (cache is None or not cache.has(k))]
     reads = len(docs) - len(todo) - sum(1 for k in keys if k in last)
+    kept_there: set[int] = set()  # computed by local workers, which cache them and let go of their sentences
     if engine == "dask" and todo:
         stream = _run_dask([docs[i] for i in todo], settings, jobs, scheduler)
     else:  # with --jobs 2+, workers are already at the new documents while the cached ones are read here
-        # (one new document and nothing to read: computed here, no worker to start)
-        stream = _run_local([docs[i] for i in todo], settings, jobs if len(todo) > 1 or reads else 1)
+        # (one new document and nothing to read: computed here, no worker to start); they cache their results
+        fp = cache.dir.name if cache is not None else None
+        keeps = [_Keep(cache_dir, fp, keys[i] if cache is not None else None, keep_sentences) for i in todo]
+        local_jobs = jobs if len(todo) > 1 or reads else 1
+        kept_there = set(todo) if _pooled(local_jobs, todo) else set()
+        stream = _run_local([docs[i] for i in todo], settings, local_jobs, keeps)
     spill = _Spill()
     unreadable = []
     for i in sorted(set(range(len(docs))) - set(todo)):
@@ -229,7 +260,10 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
         if isinstance(x, ErrorRow):
             print(f"failed: {x.source}: {x.error}: {x.message}", file=sys.stderr)
         else:
-            if cache is not None:
+            if i in kept_there:  # a worker cached it and let go of what this process would (_Keep)
+                if cache is not None:
+                    cache.used.add(keys[i])
+            elif cache is not None:
                 cache.put(keys[i], x)
             _lean(x, keep_sentences, spill)
             settle()

@@ -175,3 +175,30 @@ def test_results_let_go_of_their_sentence_rows_unless_rows_are_rendered(tmp_path
     assert all(r.sentences == [] for r in lean.results) and all(r.sentences for r in full.results)
     assert lean.counts["sentences"] == full.counts["sentences"] == len(full.tables["sentences"])
     assert (tmp_path / "a" / "sentences.csv").read_bytes() == (tmp_path / "b" / "sentences.csv").read_bytes()
+
+
+def test_workers_cache_whole_results_and_hand_over_what_is_kept(small_corpus, settings, serial_kb, tmp_path):
+    """With --jobs 2 each worker writes its document's cache entry (the whole result, sentence rows too)
+    and hands over the result without the sentence rows the run would drop; a later run that renders
+    rows (kb.xlsx) from that cache has them, and every KB is the one-process KB."""
+    import pickle
+
+    from pipeline.cache import DocCache, doc_key, pipeline_fingerprint
+    from pipeline.inputs import discover, read_inputs
+
+    cache = tmp_path / "cache"
+    docs, _ = read_inputs(small_corpus, discover(small_corpus))
+    results, errors = executor.process_all(docs, settings, jobs=2, progress=False, cache_dir=cache,
+                                           keep_sentences=False)
+    assert not errors and len(results) == len(docs) and all(r.sentences == [] for r in results)
+    store = DocCache(cache, pipeline_fingerprint(settings))
+    for d in docs:
+        with open(store._path(doc_key(d)), "rb") as f:
+            key, whole = pickle.load(f)
+        assert key == doc_key(d) and whole.sentences and whole.document.source == d.sources[0]
+    again, _ = executor.process_all(docs, settings, jobs=2, progress=False, cache_dir=cache, keep_sentences=True)
+    assert all(r.sentences for r in again)
+    assert [r.document for r in again] == [r.document for r in results]
+    out = tmp_path / "extracted"
+    run(small_corpus, out, settings, jobs=2, progress=False, cache_dir=cache)
+    assert_same_kb(serial_kb, out)
