@@ -171,15 +171,17 @@ def _doc_of(fact_id: str) -> str:
 def _pairs(targets: list[FigureRow], actuals: list[FigureRow], docs: dict) -> list[TargetActualRow]:
     """The rows of the targets among `targets` against the actuals among `actuals`.
 
-    Actuals are blocked on (scope, unit family) and, inside a block, on their indicator key, sorted by
-    speech date and their periods parsed once. Which keys of a block are similar to a target's key is
+    Actuals are blocked on (scope, unit family), only in blocks some target has, and, inside a block, on
+    their indicator key, sorted by speech date and their periods parsed once; a target whose block holds
+    no actual is passed over at once (with one changed text, the old targets against its actuals). Which keys of a block are similar to a target's key is
     asked once per (block, key), so the cost follows the pairs that can match, not targets x actuals.
     """
     rows = []
+    wanted = {(t.scope, unit_family(t.unit)) for t in targets if t.kind == "target" and t.indicator}
     blocks: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
     for a in actuals:
-        if a.kind != "actual" or not a.indicator:
-            continue
+        if a.kind != "actual" or not a.indicator or (a.scope, unit_family(a.unit)) not in wanted:
+            continue  # an actual no target shares a block with is nobody's
         ad, ab = docs[a.doc_id].speech_date, period_bounds(a.period)
         if ad and ab:
             blocks[(a.scope, unit_family(a.unit))][indicator_key(a.indicator)].append((ad, ab, a))
@@ -193,11 +195,13 @@ def _pairs(targets: list[FigureRow], actuals: list[FigureRow], docs: dict) -> li
     for t in targets:
         if t.kind != "target" or not t.indicator:
             continue
+        block = (t.scope, unit_family(t.unit))
+        if block not in blocks:  # no actual there (one changed text's actuals: most targets' blocks)
+            continue
         tb, td = period_bounds(t.period), docs[t.doc_id].speech_date
         if not tb or not td:
             continue
         tk = indicator_key(t.indicator)
-        block = (t.scope, unit_family(t.unit))
         lists = matching.get((block, tk))
         if lists is None:
             by_key, lo, hi = blocks.get(block, {}), *similar_lengths(len(tk))
