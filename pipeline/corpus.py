@@ -34,7 +34,9 @@ def link_corpus(results: list[DocResult], errors: list[ErrorRow], known_links=No
     figures = [f for r in results for f in r.figures]
     docs = {r.document.doc_id: r.document for r in results}
     series = Forked(figure_history, figures, docs, parallel=parallel)
-    tva = Forked(targets_vs_actuals, figures, docs, known_links, parallel=parallel)
+    # with the last run's links only the new documents' pairs are made (a few hundredths of a second): here,
+    # after the entities, rather than in a third process competing with this one for two cores
+    tva = Forked(targets_vs_actuals, figures, docs, known_links, parallel=parallel and known_links is None)
     mentions, entities = link_entities(results)
     targets = targets_of(figures)
     history, tva = series.result(), tva.result()
