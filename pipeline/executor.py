@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from .cache import DocCache, code_fingerprint, doc_key, pipeline_fingerprint
 from .model import DocResult, ErrorRow, SourceDoc
-from .runner import process_document, warm_up
+from .runner import process_document
 from .spill import SpillFile, Spilled
 from .write import prerender
 
@@ -102,9 +102,6 @@ def _run_local(docs: list[SourceDoc], settings, jobs: int, keeps: list | None = 
     keeps: each document's _Keep, for the workers (with jobs 1 the caller caches and leans the results)."""
     if not _pooled(jobs, docs):
         return (_safe(d, settings) for d in docs)
-    if len(docs) > jobs:  # load segmenter, rules and models once, here: the workers fork with them (their
-        # pages shared), instead of each loading its own while this process loaded the dictionary for linking
-        warm_up(settings)
     ex = ProcessPoolExecutor(max_workers=min(jobs, len(docs)))
     keep_of = dict(zip(map(id, docs), keeps or ()))
     results = _windowed(lambda b: [ex.submit(_safe, d, settings, keep_of.get(id(d))) for d in b], docs,

@@ -8,7 +8,7 @@ cache, or on a cluster, and what keeps the stage table honest.
 from __future__ import annotations
 
 from .memo import new_document
-from .model import DocResult, SourceDoc
+from .model import DocResult
 from .stages import STAGES, Stage
 
 DOC_INPUTS = ("source", "settings")
@@ -65,15 +65,3 @@ def process_document(source, settings) -> DocResult:
     new_document()
     ctx = run_stages({"source": source, "settings": settings})
     return DocResult(ctx["document_row"], ctx["sentence_rows"], ctx["figures"], ctx["deadlines"], ctx["mentions"])
-
-
-# a short text that takes every stage through its models, dictionaries and rules
-WARM_UP_TEXT = ("关于全市工业经济运行情况的通报\n"
-                "1-5月，全市规上工业增加值增长11.4%，高于全省6.2个百分点。"
-                "力争全年新增规上工业企业40户以上，6月底前完成旬阳水电站项目建设。\n")
-
-
-def warm_up(settings) -> None:
-    """Load what the stages load on first use (segmenter, tagger, models, rules), here: worker processes
-    forked from this process then start with all of it (extract --watch; a run of many new documents)."""
-    process_document(SourceDoc(WARM_UP_TEXT, "txt", "utf-8", ["warm-up.txt"]), settings)

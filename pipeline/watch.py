@@ -20,9 +20,16 @@ from .config import Settings
 from .corpus import run_prepared
 from .executor import process_all
 from .inputs import CONFIG_NAME, discover
+from .model import SourceDoc
 from .runlock import run_lock
-from .runner import warm_up
+from .runner import process_document
 from .runstamp import RunReport, prepare, up_to_date
+
+# a short text that takes every stage through its models, dictionaries and rules
+WARM_UP_TEXT = ("关于全市工业经济运行情况的通报\n"
+                "1-5月，全市规上工业增加值增长11.4%，高于全省6.2个百分点。"
+                "力争全年新增规上工业企业40户以上，6月底前完成旬阳水电站项目建设。\n")
+
 
 def snapshot(corpus: Path, out: Path) -> tuple:
     """What a change of the corpus changes: every input's path, size, modification time and inode, and
@@ -39,6 +46,12 @@ def snapshot(corpus: Path, out: Path) -> tuple:
         except OSError:  # vanished, or a dangling link: its path alone (the run rejects it)
             out_.append((str(p), -1, -1, -1))
     return tuple(out_)
+
+
+def warm_up(settings: Settings) -> None:
+    """Load what the stages load on first use (segmenter, tagger, models, rules), here: workers forked from
+    this process then start with all of it."""
+    process_document(SourceDoc(WARM_UP_TEXT, "txt", "utf-8", ["warm-up.txt"]), settings)
 
 
 def watch(corpus: Path, out: Path, settings_of: Callable[[], Settings], *, jobs: int = 1,

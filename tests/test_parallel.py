@@ -202,21 +202,3 @@ def test_workers_cache_whole_results_and_hand_over_what_is_kept(small_corpus, se
     out = tmp_path / "extracted"
     run(small_corpus, out, settings, jobs=2, progress=False, cache_dir=cache)
     assert_same_kb(serial_kb, out)
-
-
-def test_models_are_loaded_before_the_workers_fork_when_they_have_many_documents(small_corpus, settings,
-                                                                               monkeypatch):
-    """With more new documents than workers, this process loads the segmenter, rules and models first
-    (warm_up) and the workers are forked with them; one or two new documents (a changed text) go to a
-    worker at once, while this process reads the cached ones."""
-    from pipeline.inputs import discover, read_inputs
-
-    calls = []
-    real = executor.warm_up
-    monkeypatch.setattr(executor, "warm_up", lambda s: (calls.append(s), real(s)))
-    docs, _ = read_inputs(small_corpus, discover(small_corpus))
-    assert len(docs) > 2
-    list(executor._run_local(docs[:2], settings, 2))
-    assert calls == []
-    got = list(executor._run_local(docs, settings, 2))
-    assert calls == [settings] and [r.document.source for r in got] == [d.sources[0] for d in docs]
