@@ -212,7 +212,8 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
     corpus's rows (a writer that renders rows, kb.xlsx, keeps them). The rendered text itself is moved to
     a temporary file as each result arrives (spill.py): a result's .rendered reads it back from there.
     while_waiting: called once the cached results are read, while workers may still be computing (what
-    the caller will need next, loaded meanwhile). kept: the results of this process's last run by document
+    the caller will need next, loaded meanwhile); with more new documents than workers, before they are
+    started instead (they are forked with it loaded). kept: the results of this process's last run by document
     key (a resident run: watch.py), taken as they are before the cache is asked; refilled with this run's."""
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: choose local or dask")
@@ -234,6 +235,11 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
         keeps = [_Keep(cache_dir, fp, keys[i] if cache is not None else None, keep_sentences) for i in todo]
         local_jobs = jobs if len(todo) > 1 or reads else 1
         kept_there = set(todo) if _pooled(local_jobs, todo) else set()
+        if while_waiting is not None and len(todo) > local_jobs > 1:
+            # many new documents: what linking needs (the dictionary above all) is loaded now, before the
+            # workers fork, and they find it loaded (instead of each loading it while this process does too)
+            while_waiting()
+            while_waiting = None
         stream = _run_local([docs[i] for i in todo], settings, local_jobs, keeps)
     spill = _Spill()
     unreadable = []

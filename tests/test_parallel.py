@@ -202,3 +202,20 @@ def test_workers_cache_whole_results_and_hand_over_what_is_kept(small_corpus, se
     out = tmp_path / "extracted"
     run(small_corpus, out, settings, jobs=2, progress=False, cache_dir=cache)
     assert_same_kb(serial_kb, out)
+
+
+def test_what_linking_needs_is_loaded_before_workers_fork_for_many_documents(small_corpus, settings, monkeypatch):
+    """With more new documents than workers, process_all calls while_waiting (the dictionary and name rules
+    linking needs) before it starts the workers, which then find them loaded; once, either way."""
+    from pipeline.inputs import discover, read_inputs
+
+    events = []
+    real = executor._run_local
+    monkeypatch.setattr(executor, "_run_local", lambda *a, **k: (events.append("workers"), real(*a, **k))[1])
+    docs, _ = read_inputs(small_corpus, discover(small_corpus))
+    assert len(docs) > 2
+    executor.process_all(docs, settings, jobs=2, progress=False, while_waiting=lambda: events.append("ready"))
+    assert events == ["ready", "workers"]
+    events.clear()
+    executor.process_all(docs[:1], settings, jobs=2, progress=False, while_waiting=lambda: events.append("ready"))
+    assert events == ["workers", "ready"]
