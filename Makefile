@@ -30,6 +30,11 @@ help:
 	@echo "make notebooks  execute the analyst notebooks headless, charts to notebooks/figures/"
 	@echo "make test-slow  the heavy test profile (50 MB input ...), by hand"
 
+# The package's bytecode, compiled as pip compiles an installed package's: where the environment stops
+# Python writing .pyc files as it imports (PYTHONDONTWRITEBYTECODE=1), every process would compile the
+# package from source again (0.06 s of each start-up). Up to date, it costs 0.03 s.
+BYTECODE = $(BIN)/python -m compileall -q pipeline
+
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip "setuptools==84.2.1" "wheel==0.48.0"
@@ -38,10 +43,12 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 extract: $(STAMP)
+	@$(BYTECODE)
 	@$(BIN)/python -m pipeline extract $(CORPUS) --out $(OUT) --jobs $(JOBS) --xlsx; rc=$$?; \
 	if [ $$rc -eq 3 ]; then echo "warning: some inputs were rejected, see $(OUT)/errors.csv"; exit 0; fi; exit $$rc
 
 watch: $(STAMP)
+	@$(BYTECODE)
 	$(BIN)/python -m pipeline extract $(CORPUS) --out $(OUT) --jobs $(WATCH_JOBS) --xlsx --watch
 
 test: $(STAMP)
@@ -67,6 +74,7 @@ pkuseg: $(STAMP)
 	$(BIN)/python -m pip install -q --no-build-isolation pkuseg==0.0.25
 
 bench: $(STAMP)
+	@$(BYTECODE)
 	$(BIN)/python -m pipeline.bench $(ARGS)
 
 notebooks: $(STAMP)
