@@ -141,3 +141,16 @@ def test_a_documents_spans_scored_at_once_are_scored_as_one_at_a_time():
     assert len({len(r) for r in rows}) > 3 and len(rows) > 500
     batched = entity_model.scores(weights, rows)
     assert batched.tolist() == [p.tolist() for p in entity_model.score_each(weights, rows)]
+
+
+def test_memoised_feature_buckets_are_the_crc32_ones():
+    """hashed (a memo of buckets) gives each feature crc32(UTF-8) & mask, asked once or again, for features
+    of one span and of a real sentence's spans."""
+    import zlib
+
+    from pipeline.extract import entity_model as EM
+
+    feats = ["bias", "len=3", "w-1=建设", "hcls*ctx=noneO", "bias", "", "rule=list|close|project|True"]
+    for _ in range(2):
+        assert EM.hashed(feats) == [zlib.crc32(s.encode("utf-8")) & EM._MASK for s in feats]
+    assert all(EM._BUCKETS[s] == EM.hash_of(s) for s in feats)

@@ -152,7 +152,25 @@ def features(v: SentenceView, a: int, b: int) -> list[str]:
 
 
 def hashed(feats: list[str]) -> list[int]:
-    return [zlib.crc32(s.encode("utf-8")) & _MASK for s in feats]
+    """Each feature's bucket (hash_of, memoised: a corpus's spans share a few thousand distinct features,
+    "bias", "role=review", "hcls=none" ..., and every span has about fifty)."""
+    get = _BUCKETS.get
+    out = [get(s) for s in feats]
+    if None in out:
+        if len(_BUCKETS) > 1 << 18:  # a bound on the memo: let it refill
+            _BUCKETS.clear()
+        for k, s in enumerate(feats):
+            if out[k] is None:
+                out[k] = _BUCKETS[s] = hash_of(s)
+    return out
+
+
+def hash_of(feature: str) -> int:
+    """A feature's bucket: crc32 of its UTF-8, in 2^BITS buckets."""
+    return zlib.crc32(feature.encode("utf-8")) & _MASK
+
+
+_BUCKETS: dict[str, int] = {}
 
 
 def sentence_rows(sent: Sentence, spans=None, rule_cands=None, doc_text: str = "") -> tuple[list, list[list[int]]]:
