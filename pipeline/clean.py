@@ -111,15 +111,19 @@ def _line_chars(source: str, start: int, end: int, markup, drops: list[tuple[int
     return "".join(chars), pos
 
 
-_IOTA = [array("l")]  # 0, 1, 2 ... as far as the longest text yet: what _positions slices
+_IOTA = [array("l")]  # 0, 1, 2 ... as far as the longest text yet (up to IOTA_MAX): what _positions slices
+IOTA_MAX = 1 << 22  # 4 M characters, 32 MB kept: a longer text's later lines build their positions as before
 
 
 def _positions(start: int, end: int) -> array:
     """array("l", range(start, end)), sliced from one kept array (a copy in C): building it from a range
     made every character an int object, half the time of cleaning the real texts."""
+    if end > IOTA_MAX:
+        return array("l", range(start, end))
     iota = _IOTA[0]
     if len(iota) < end:
-        iota = _IOTA[0] = array("l", range(end + max(1 << 16, len(iota))))  # grown by at least what it was
+        size = min(IOTA_MAX, end + max(1 << 16, len(iota)))  # grown by at least what it was
+        iota = _IOTA[0] = array("l", range(size))
     return iota[start:end]
 
 

@@ -173,8 +173,9 @@ def _pairs(targets: list[FigureRow], actuals: list[FigureRow], docs: dict) -> li
 
     Actuals are blocked on (scope, unit family), only in blocks some target has, and, inside a block, on
     their indicator key, sorted by speech date and their periods parsed once; a target whose block holds
-    no actual is passed over at once (with one changed text, the old targets against its actuals). Which keys of a block are similar to a target's key is
-    asked once per (block, key), so the cost follows the pairs that can match, not targets x actuals.
+    no actual is passed over at once (with one changed text, the old targets against its actuals). Which
+    keys of a block are similar to a target's key is asked once per (block, key), so the cost follows the
+    pairs that can match, not targets x actuals.
     """
     rows = []
     wanted = {(t.scope, unit_family(t.unit)) for t in targets if t.kind == "target" and t.indicator}

@@ -175,3 +175,18 @@ def test_front_matter_never_becomes_body_and_offsets_point_into_the_file():
     i = ct.text.index("5%")
     s, e = ct.source_span(i, i + 2)
     assert src[s:e] == "5%"
+
+
+def test_line_positions_are_the_range_far_into_a_long_text(monkeypatch):
+    """_positions slices a kept 0, 1, 2 ... array, grown as texts get longer, and builds the range itself
+    past IOTA_MAX (a huge text does not leave a huge array behind): the same numbers either way."""
+    from array import array
+
+    from pipeline import clean
+
+    monkeypatch.setattr(clean, "IOTA_MAX", 100_000)
+    monkeypatch.setattr(clean, "_IOTA", [array("l")])
+    for start, end in [(0, 0), (0, 5), (3, 70_000), (69_990, 70_010), (99_990, 100_000), (99_995, 100_020),
+                       (250_000, 250_100)]:
+        assert clean._positions(start, end) == array("l", range(start, end)), (start, end)
+    assert len(clean._IOTA[0]) <= 100_000
