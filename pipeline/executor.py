@@ -75,7 +75,7 @@ def _bar(total: int, progress: bool | None):
     return tqdm(total=total, unit="doc", disable=not enabled, file=sys.stderr, dynamic_ncols=True)
 
 
-def _windowed(submit: Callable[[list[SourceDoc]], list], docs: list[SourceDoc], window: int) -> Iterator:
+def _windowed(submit: Callable[[list], list], docs: list, window: int) -> Iterator:
     """Results of submit()ted futures in input order, never more than ~window documents in flight. The first
     batch is submitted at once, before a result is asked for: the workers start while the caller goes on."""
     pending: deque = deque()
@@ -103,9 +103,8 @@ def _run_local(docs: list[SourceDoc], settings, jobs: int, keeps: list | None = 
     if not _pooled(jobs, docs):
         return (_safe(d, settings) for d in docs)
     ex = ProcessPoolExecutor(max_workers=min(jobs, len(docs)))
-    keep_of = dict(zip(map(id, docs), keeps or ()))
-    results = _windowed(lambda b: [ex.submit(_safe, d, settings, keep_of.get(id(d))) for d in b], docs,
-                        jobs * WINDOW_PER_WORKER)
+    pairs = list(zip(docs, keeps or [None] * len(docs)))
+    results = _windowed(lambda b: [ex.submit(_safe, d, settings, k) for d, k in b], pairs, jobs * WINDOW_PER_WORKER)
 
     def closing() -> Iterator:
         with ex:
@@ -213,8 +212,9 @@ def process_all(docs: list[SourceDoc], settings, jobs: int = 1, progress: bool |
     a temporary file as each result arrives (spill.py): a result's .rendered reads it back from there.
     while_waiting: called once the cached results are read, while workers may still be computing (what
     the caller will need next, loaded meanwhile); with more new documents than workers, before they are
-    started instead (they are forked with it loaded). kept: the results of this process's last run by document
-    key (a resident run: watch.py), taken as they are before the cache is asked; refilled with this run's."""
+    started instead (they are forked with it loaded). kept: the results of this process's last run by
+    document key (a resident run: watch.py), taken as they are before the cache is asked; refilled with
+    this run's."""
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: choose local or dask")
     bar = _bar(len(docs), progress)
