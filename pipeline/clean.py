@@ -30,6 +30,7 @@ _SPACE = set(" \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff")
 # a character _line_chars changes (a space, a full-width letter or digit): a line without one is kept as it is
 _CHANGED = regex.compile("[" + "".join(sorted(_SPACE)) + "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％]")
 _RUN = regex.compile("[^" + "".join(sorted(_SPACE)) + "]+")  # a run of characters that are not spaces
+# full-width digits, letters and ％ -> ASCII (str.translate's table)
 _FOLD = {o: o - 0xFEE0 for o in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), ord("％"))}
 
 
@@ -71,10 +72,7 @@ def _lines(source: str) -> list[tuple[int, int]]:
 
 
 def _fold(ch: str) -> str:
-    o = ord(ch)
-    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A or ch == "％":
-        return chr(o - 0xFEE0)
-    return ch
+    return ch.translate(_FOLD)
 
 
 def _is_latin(ch: str) -> bool:

@@ -12,7 +12,6 @@ division-name suffixes in lexicons/place_suffixes.tsv.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -21,7 +20,7 @@ import regex
 from ..memo import per_document
 from ..model import Sentence
 from ..normalise.places import divisions, place_suffixes
-from ..resources import char_class, compile_pattern, load_toml, load_tsv, punctuation
+from ..resources import any_word, char_class, compile_pattern, load_toml, load_tsv, punctuation
 from ..dictionary import word_frequency
 
 COMMON_FREQ = 100          # a word this frequent in jieba's dictionary is a common word, not a brand
@@ -76,7 +75,7 @@ def rules() -> dict:
     out = {k: dict(v, rx=compile_pattern(_expand(v["pattern"]))) for k, v in raw.items() if "pattern" in v}
     for r in out.values():
         if "needs" in r:
-            r["needs_rx"] = re.compile("|".join(map(re.escape, sorted(r["needs"], key=lambda w: (-len(w), w)))))
+            r["needs_rx"] = any_word(r["needs"])
     return out
 
 

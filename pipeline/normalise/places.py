@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 import importlib.util
-import re
 from pathlib import Path
 
 import regex
 
-from ..resources import char_class, load_toml, load_tsv, punctuation
+from ..resources import any_word, char_class, load_toml, load_tsv, punctuation
 
 
 @cache
@@ -243,7 +242,7 @@ def _scope_words() -> list[tuple[str, str]]:
 def _any_scope_word():
     """Every scope word as one pattern (re: literals, searched in C): most stretches before a figure hold
     none, and scope_in then skips its look for each."""
-    return re.compile("|".join(re.escape(s) for s, _ in _scope_words()))
+    return any_word(s for s, _ in _scope_words())
 
 
 def _suffix_len(text: str, end: int) -> int:
